@@ -1,0 +1,95 @@
+"""The whole extraction on the seed corpus."""
+
+import csv
+from datetime import date
+
+import pytest
+
+from timeline import pipeline, tables
+from conftest import SEEDS
+
+
+def manifest():
+    with open(SEEDS / "manifest.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_manifest_article_is_present_with_its_date(seed_tables):
+    docs = seed_tables.documents.set_index("doc_id")
+    for row in manifest():
+        assert row["doc_id"] in docs.index
+        assert docs.loc[row["doc_id"], "published"] == row["published"]
+        assert docs.loc[row["doc_id"], "title"] == row["title"]
+
+
+def test_document_text_is_the_manifest_line_range(seed_tables):
+    docs = seed_tables.documents.set_index("doc_id")
+    for row in manifest():
+        lines = (SEEDS / row["file"]).read_text(encoding="utf-8").split("\n")
+        end = int(row["end_line"]) if row["end_line"] else len(lines)
+        expected = "\n".join(lines[int(row["start_line"]) - 1:end])
+        assert docs.loc[row["doc_id"], "text"].strip() == expected.strip()
+
+
+def test_mention_offsets_round_trip(seed_tables):
+    texts = dict(zip(seed_tables.documents.doc_id, seed_tables.documents.text))
+    mentions = seed_tables.mentions
+    assert len(mentions) > 50
+    for m in mentions.itertuples():
+        assert texts[m.doc_id][int(m.start):int(m.end)] == m.text
+
+
+def test_intervals_are_ordered(seed_tables):
+    for m in seed_tables.mentions.itertuples():
+        if m.date_start and m.date_end:
+            assert date.fromisoformat(m.date_start) <= date.fromisoformat(m.date_end)
+
+
+def test_duplicate_article_is_kept_once(seed_tables):
+    docs = seed_tables.documents.set_index("doc_id")
+    assert docs.loc["rt-shoigu-views", "duplicate_of"] == "rt-shoigu-feed"
+    assert docs.loc["rt-shoigu-feed", "duplicate_of"] == ""
+    assert "rt-shoigu-views" not in set(seed_tables.mentions.doc_id)
+    assert seed_tables.summary["duplicates"] == 1
+
+
+def test_relative_dates_resolve_against_each_article(seed_tables):
+    m = seed_tables.mentions
+    thursday = m[(m.doc_id == "rt-wsj-amnesty") & (m.text.str.lower() == "thursday")]
+    assert set(thursday.value) == {"2025-11-20"}
+    undated = m[m.doc_id == "cairo-lavrov-talks"]
+    assert (undated.anchor != "publication").all()
+
+
+def test_events_point_back_to_mentions_and_documents(seed_tables):
+    ev, m = seed_tables.events, seed_tables.mentions
+    assert len(ev) > 10
+    assert ev.event_id.is_unique
+    mention_ids = set(m.mention_id)
+    for row in ev.itertuples():
+        ids = row.mention_ids.split(tables.LIST_SEP)
+        assert set(ids) <= mention_ids
+        assert set(m[m.mention_id.isin(ids)].event_id) == {row.event_id}
+        assert int(row.n_docs) == len(set(row.doc_ids.split(tables.LIST_SEP)))
+
+
+def test_tables_survive_csv(seed_tables, tmp_path):
+    pipeline.write_tables(seed_tables, tmp_path)
+    docs = tables.read_csv(tmp_path / "documents.csv")
+    assert docs.text.tolist() == seed_tables.documents.text.tolist()
+    mentions = tables.read_csv(tmp_path / "mentions.csv")
+    texts = dict(zip(docs.doc_id, docs.text))
+    for m in mentions.itertuples():
+        assert texts[m.doc_id][int(m.start):int(m.end)] == m.text
+    for name in ("documents", "mentions", "events", "rejects"):
+        header = (tmp_path / f"{name}.csv").read_text(encoding="utf-8").split("\n")[0]
+        assert header.split(",")[:len(getattr(tables, f"{name[:-1].upper()}_COLUMNS"))] == \
+            getattr(tables, f"{name[:-1].upper()}_COLUMNS")
+
+
+@pytest.mark.slow
+def test_two_workers_give_the_same_tables(seed_tables):
+    two = pipeline.extract(SEEDS, workers=2, batch_size=3, progress=False)
+    assert two.documents.equals(seed_tables.documents)
+    assert two.mentions.equals(seed_tables.mentions)
+    assert two.events.equals(seed_tables.events)

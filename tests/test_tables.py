@@ -1,0 +1,38 @@
+"""Tidy tables and safe CSV."""
+
+import pandas as pd
+import pytest
+
+from timeline import tables
+
+
+@pytest.mark.parametrize("cell", ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "'=x", "''", "\t=1"])
+def test_formula_cells_are_neutralised_and_restored(tmp_path, cell):
+    df = pd.DataFrame({"text": [cell, "plain"], "n": [1, -2]})
+    path = tables.write_csv(df, tmp_path / "t.csv")
+    raw = tables.read_csv(path, raw=True)
+    assert not raw["text"][0].startswith(("=", "+", "-", "@", "\t"))
+    assert raw["n"].tolist() == ["1", "-2"]  # numbers are not text: left alone
+    assert tables.read_csv(path)["text"].tolist() == [cell, "plain"]
+
+
+def test_raw_option_keeps_formulas(tmp_path):
+    df = pd.DataFrame({"text": ["=1+2"]})
+    path = tables.write_csv(df, tmp_path / "t.csv", raw=True)
+    assert tables.read_csv(path, raw=True)["text"][0] == "=1+2"
+
+
+def test_plain_quote_is_left_alone(tmp_path):
+    df = pd.DataFrame({"text": ["'Tis the season"]})
+    path = tables.write_csv(df, tmp_path / "t.csv")
+    assert tables.read_csv(path, raw=True)["text"][0] == "'Tis the season"
+
+
+def test_write_is_atomic_and_leaves_no_temp_files(tmp_path):
+    tables.write_csv(pd.DataFrame({"a": [1]}), tmp_path / "x.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
+
+
+def test_frame_keeps_declared_columns_first():
+    df = tables.frame([{"b": 1, "zz": 2}], ["a", "b"])
+    assert list(df.columns) == ["a", "b", "zz"]

@@ -1,0 +1,119 @@
+"""The one object that flows through the pipeline: an :class:`Article`.
+
+Each stage reads what the stages before it filled in and adds its own part:
+
+1. ``corpus``     makes Articles (id, text, publication date, source, title, url).
+2. ``sentences``  splits the text into :class:`Sentence` spans.
+3. ``temporal``   finds candidate temporal expressions (cheap, no parse) and
+                  marks the sentences that hold one.
+4. ``nlp``        parses only the marked sentences with spaCy.
+5. ``temporal``   resolves each candidate into a :class:`Mention` (type, value,
+                  interval) using the parse for tense.
+6. ``events``     ties each dated mention to the predicate it dates (trigger,
+                  actors, object, summary).
+
+All character offsets are offsets into ``Article.text``: ``text[start:end]``
+is always the span that was found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Optional
+
+
+@dataclass
+class Sentence:
+    """A sentence of an article: ``article.text[start:end]``.
+
+    ``doc`` is the spaCy ``Doc`` of this sentence alone (its token offsets are
+    relative to ``start``); it is ``None`` when the sentence was not parsed,
+    which is the case for sentences with no temporal candidate.
+    """
+
+    index: int
+    start: int
+    end: int
+    needs_parse: bool = False
+    doc: Any = None
+
+    def token_at(self, char: int):
+        """The spaCy token covering article offset ``char``, or None."""
+        if self.doc is None:
+            return None
+        return self.doc.char_span(char - self.start, char - self.start + 1,
+                                  alignment_mode="expand")
+
+
+@dataclass
+class Mention:
+    """One temporal expression and what it denotes.
+
+    type: DATE, TIME, DURATION or SET (TIMEX3 types).
+    value: the TIMEX3 value ("2025-11-20", "2025-W47", "2025-SP", "197",
+        "2025-11-20TEV", "P3Y", "XXXX-12-19", "PRESENT_REF" ...); may be "" for
+        a candidate not yet resolved.
+    date_start, date_end: inclusive interval the expression denotes; None
+        where it denotes none (durations, sets, unresolved expressions).
+    granularity: "time", "day", "week", "month", "quarter", "season",
+        "year", "decade", "century", "reported" or "" when unknown.
+    mod: TIMEX3 modifier kept from the text ("START", "MID", "END",
+        "APPROX", "BEFORE", "AFTER", ...) or "".
+    anchor: what the value was resolved against: "publication" (the
+        article's publication date), "mention:<n>" (an earlier expression
+        in the same article, by its index in ``Article.mentions``), or "none"
+        (absolute expressions, and relative ones left unresolved).
+    confidence: 0..1.
+    sentence: index of the sentence in ``Article.sentences``.
+    rule: name of the resource pattern that found it (for debugging).
+    Event fields (filled by ``events``): trigger (lemma), trigger_start,
+    trigger_end (article offsets), actors (list of names), object, summary.
+    """
+
+    start: int
+    end: int
+    text: str
+    type: str = "DATE"
+    value: str = ""
+    date_start: Optional[date] = None
+    date_end: Optional[date] = None
+    granularity: str = ""
+    mod: str = ""
+    anchor: str = "none"
+    confidence: float = 0.0
+    sentence: int = -1
+    rule: str = ""
+    # filled by events.anchor
+    trigger: str = ""
+    trigger_start: int = -1
+    trigger_end: int = -1
+    actors: list[str] = field(default_factory=list)
+    object: str = ""
+    summary: str = ""
+    entities: list[str] = field(default_factory=list)
+    # free slot for a stage's own notes (e.g. captured groups of a pattern)
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Article:
+    """One news article and everything extracted from it so far."""
+
+    doc_id: str
+    text: str
+    published: Optional[date] = None
+    published_inferred: bool = False
+    source: str = ""
+    title: str = ""
+    url: str = ""
+    duplicate_of: str = ""
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def sentence_of(self, char: int) -> Optional[Sentence]:
+        """The sentence holding article offset ``char``."""
+        for sent in self.sentences:
+            if sent.start <= char < sent.end:
+                return sent
+        return None

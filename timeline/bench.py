@@ -1,0 +1,170 @@
+"""Throughput benchmark: our extraction beside the naive pipeline, in one run.
+
+The naive pipeline is what a researcher would write from the same packages:
+the full spaCy pipeline over every document, ``dateparser.search_dates``
+over the whole text against the publication date, and each hit tied to the
+root verb of its sentence.
+
+Each measurement runs in a fresh child process, so that its peak memory
+(max resident set size, the child's own plus its worker processes') is its
+own.  Printed: words, seconds, words per second, peak memory, and the ratios
+(ours / naive; full corpus time / half corpus time).
+
+    timeline bench --corpus ../shared/data/tempeval3/te3-silver --workers 2
+
+A folder of TimeML (.tml) files is converted to JSONL first (text of
+``<TEXT>``, publication date from ``<DCT>``); a .jsonl corpus is used as is.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+from .cli import PROJECT_DIR
+
+
+def tml_to_jsonl(folder: Path, target: Path) -> Path:
+    """Write one JSON line per .tml file: id, text, published."""
+    from . import timeml
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "w", encoding="utf-8") as handle:
+        for path in timeml.find_files([folder]):
+            doc = timeml.read(path)
+            handle.write(json.dumps({"id": path.stem, "text": doc.text,
+                                     "published": doc.dct.isoformat() if doc.dct else ""}) + "\n")
+    return target
+
+
+def _limited(source: Path, limit: int, target: Path) -> Path:
+    with open(source, encoding="utf-8") as inp, open(target, "w", encoding="utf-8") as out:
+        for i, line in enumerate(inp):
+            if i >= limit:
+                break
+            out.write(line)
+    return target
+
+
+def _articles(path: Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def naive(corpus: Path) -> dict:
+    """The naive pipeline over a JSONL corpus; returns words, seconds, hits."""
+    from datetime import datetime
+
+    import dateparser.search
+
+    from . import nlp as nlp_mod
+
+    nlp = nlp_mod.load()
+    started = time.perf_counter()
+    words = hits = 0
+    for article in _articles(corpus):
+        text = article["text"]
+        words += len(text.split())
+        doc = nlp(text)
+        base = datetime.fromisoformat(article["published"]) if article.get("published") else None
+        settings = {"RELATIVE_BASE": base} if base else {}
+        found = dateparser.search.search_dates(text, languages=["en"], settings=settings) or []
+        position = 0
+        for expression, _value in found:
+            start = text.find(expression, position)
+            if start < 0:
+                continue
+            position = start + len(expression)
+            span = doc.char_span(start, position, alignment_mode="expand")
+            if span is not None:
+                _verb = span.sent.root.lemma_
+                hits += 1
+    return {"words": words, "seconds": time.perf_counter() - started, "mentions": hits}
+
+
+def ours(corpus: Path, workers: int) -> dict:
+    """Our extraction (pipeline.extract) over a JSONL corpus."""
+    from . import nlp as nlp_mod, pipeline
+
+    nlp_mod.load()  # model loading is not part of the throughput, as for the naive one
+    words = sum(len(a["text"].split()) for a in _articles(corpus))
+    started = time.perf_counter()
+    result = pipeline.extract(corpus, workers=workers, progress=False)
+    return {"words": words, "seconds": time.perf_counter() - started,
+            "mentions": len(result.mentions), "events": len(result.events)}
+
+
+def _child(mode: str, corpus: Path, workers: int) -> dict:
+    command = [sys.executable, "-m", "timeline.bench", mode, str(corpus), str(workers)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"benchmark child {mode} failed: {tail}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(args) -> int:
+    """Entry point of ``timeline bench``."""
+    source = Path(args.corpus)
+    work = PROJECT_DIR / "outputs" / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        print(f"converting {source} to JSONL ...", flush=True)
+        source = tml_to_jsonl(source, work / f"{source.name}.jsonl")
+    total = sum(1 for _ in _articles(source))
+    n_full = min(args.limit or total, total)
+    full = _limited(source, n_full, work / "full.jsonl")
+    half = _limited(source, n_full // 2, work / "half.jsonl")
+    n_naive = min(args.naive_limit or n_full, n_full)
+    naive_corpus = _limited(source, n_naive, work / "naive.jsonl")
+
+    runs = []
+    plan = [("naive", naive_corpus, 1, n_naive), ("ours", half, 1, n_full // 2),
+            ("ours", full, 1, n_full)]
+    if args.workers > 1:
+        plan.append(("ours", full, args.workers, n_full))
+    for mode, corpus, workers, n in plan:
+        print(f"running {mode} on {n} articles with {workers} worker(s) ...", flush=True)
+        figures = _child(mode, corpus, workers)
+        figures.update(mode=mode, articles=n, workers=workers,
+                       words_per_second=figures["words"] / figures["seconds"])
+        runs.append(figures)
+
+    print()
+    print(f"{'pipeline':<10}{'workers':>8}{'articles':>10}{'words':>10}{'seconds':>10}"
+          f"{'words/s':>10}{'peak MB':>10}")
+    for r in runs:
+        print(f"{r['mode']:<10}{r['workers']:>8}{r['articles']:>10}{r['words']:>10}"
+              f"{r['seconds']:>10.1f}{r['words_per_second']:>10.0f}{r['peak_mb']:>10.0f}")
+    naive_rate = runs[0]["words_per_second"]
+    ours_one = runs[2]
+    print()
+    print(f"ours (1 worker) / naive words per second: {ours_one['words_per_second'] / naive_rate:.1f}x")
+    if args.workers > 1:
+        print(f"ours ({args.workers} workers) / naive words per second: "
+              f"{runs[3]['words_per_second'] / naive_rate:.1f}x")
+    print(f"time for {n_full} articles / time for {n_full // 2}: "
+          f"{ours_one['seconds'] / runs[1]['seconds']:.2f}")
+    (work / "results.json").write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
+    print(f"figures written to {work / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":  # a measurement child: MODE CORPUS WORKERS
+    _mode, _corpus, _workers = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+    _figures = naive(_corpus) if _mode == "naive" else ours(_corpus, _workers)
+    _figures["peak_mb"] = _peak_mb()
+    print(json.dumps(_figures))

@@ -1,0 +1,278 @@
+"""The whole extraction: corpus in, tidy tables out.
+
+Follow one article through it::
+
+    corpus.iter_corpus     -> Article (text, publication date, source, title)
+    corpus.DuplicateIndex  -> a second copy of an article is kept as a row of
+                              documents.csv naming the first, and goes no further
+    process_batch          -> sentences.split, temporal.find, nlp.parse (only the
+                              sentences holding a candidate), temporal.resolve,
+                              events.anchor
+    tables.document_rows / tables.mention_rows
+                           -> one row per document and per temporal expression
+    events.merge           -> over the whole corpus: one row per real-world event
+
+:func:`extract` does all of it and returns a :class:`Tables`;
+:func:`write_tables` writes the CSV files.  Articles are streamed in batches
+and their parses dropped once their rows are made, so memory stays bounded
+whatever the corpus size.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+import pandas as pd
+
+from . import corpus as corpus_mod
+from . import events, nlp as nlp_mod, sentences, tables, temporal
+from .article import Article
+
+
+@dataclass
+class Options:
+    """Switches of the extraction (all off by default)."""
+
+    #: infer a missing publication date from a dateline in the text
+    infer_dates: bool = False
+    #: keep the main event of sentences with no temporal expression
+    undated: bool = False
+
+
+@dataclass
+class Tables:
+    """The result of an extraction: four tidy tables and a summary."""
+
+    documents: pd.DataFrame
+    mentions: pd.DataFrame
+    events: pd.DataFrame
+    rejects: pd.DataFrame
+    summary: dict = field(default_factory=dict)
+
+    def summary_line(self) -> str:
+        """One line: articles read, rejected and duplicate, mentions, events, seconds."""
+        s = self.summary
+        return (f"{s.get('articles', 0)} articles read, {s.get('rejected', 0)} rejected, "
+                f"{s.get('duplicates', 0)} duplicate, {s.get('mentions', 0)} mentions, "
+                f"{s.get('events', 0)} events, {s.get('seconds', 0):.1f} s")
+
+
+# --- one batch of articles ---------------------------------------------------
+
+
+def process_batch(articles: list[Article], nlp=None, options: Options | None = None) -> list[Article]:
+    """Run the per-article stages over a batch; parses are made in one
+    ``nlp.pipe`` stream for the whole batch."""
+    options = options or Options()
+    for article in articles:
+        sentences.split(article)
+        if options.infer_dates and article.published is None:
+            temporal.infer_publication_date(article)
+        temporal.find(article)
+        if options.undated:
+            for sent in article.sentences:
+                sent.needs_parse = True
+    nlp_mod.parse(articles, nlp)
+    for article in articles:
+        temporal.resolve(article)
+        events.anchor(article, undated=options.undated)
+    return articles
+
+
+def article_rows(article: Article) -> tuple[dict, list[dict]]:
+    """The documents.csv row and mentions.csv rows of a processed article."""
+    return (tables.document_rows(article, corpus_mod.content_hash(article.text)),
+            tables.mention_rows(article))
+
+
+def rows_of_batch(articles: list[Article], nlp=None,
+                  options: Options | None = None) -> list[tuple[dict, list[dict]]]:
+    """Process a batch and keep only its rows (the parses are dropped)."""
+    return [article_rows(a) for a in process_batch(articles, nlp, options)]
+
+
+# --- worker processes ----------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _worker_init(model: Optional[str], options: Options) -> None:
+    _WORKER["nlp"] = nlp_mod.load(model)
+    _WORKER["options"] = options
+
+
+def _worker_batch(articles: list[Article]) -> list[tuple[dict, list[dict]]]:
+    return rows_of_batch(articles, _WORKER["nlp"], _WORKER["options"])
+
+
+def map_batches(batches: Iterable[list[Article]], options: Options, model: Optional[str] = None,
+                workers: int = 1) -> Iterator[list[tuple[dict, list[dict]]]]:
+    """Process batches on this machine, in order: in this process, or in
+    ``workers`` processes that each load the model once."""
+    if workers > 1:
+        import multiprocessing as mp
+        from collections import deque
+
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(workers, initializer=_worker_init, initargs=(model, options)) as pool:
+            in_flight: deque = deque()  # bounded: never more than 2 batches per worker
+            for batch in batches:
+                in_flight.append(pool.apply_async(_worker_batch, (batch,)))
+                if len(in_flight) >= 2 * workers:
+                    yield in_flight.popleft().get()
+            while in_flight:
+                yield in_flight.popleft().get()
+    else:
+        nlp = nlp_mod.load(model)
+        for batch in batches:
+            yield rows_of_batch(batch, nlp, options)
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- the corpus ----------------------------------------------------------------
+
+
+def _parse_date(value) -> Optional[date]:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _show_progress(progress: Optional[bool]) -> bool:
+    if progress is not None:
+        return progress
+    return sys.stderr.isatty() and "PAPERMILL_EXECUTION" not in os.environ
+
+
+def extract(corpus: str | Path, *, default_published: date | str | None = None,
+            infer_dates: bool = False, undated: bool = False, store: str | Path | None = None,
+            workers: int = 1, engine: str = "local", scheduler: Optional[str] = None,
+            batch_size: int = 32, model: Optional[str] = None,
+            progress: Optional[bool] = None, max_chars: int = 2_000_000) -> Tables:
+    """Extract documents, temporal expressions and events from a corpus.
+
+    corpus: a folder of .txt files (with optional manifest.csv), a .jsonl or
+        .csv file, or an RSS/Atom feed file.
+    default_published: publication date given to articles that have none.
+    infer_dates: infer a missing publication date from a dateline in the text.
+    undated: also keep the main event of sentences with no temporal expression.
+    store: path of a DuckDB file; only new or changed articles are processed
+        and the returned tables are the whole store's.
+    workers: number of processes for the per-article stages.
+    engine: "local" (this machine, ``workers`` processes) or "dask" (a Dask
+        cluster: ``scheduler`` is the address of a running one, else a local
+        cluster of ``workers`` processes is started); see :mod:`timeline.scale`.
+    """
+    started = time.perf_counter()
+    options = Options(infer_dates=infer_dates, undated=undated)
+    default_published = _parse_date(default_published)
+    rejects: list[corpus_mod.Reject] = []
+    doc_rows: list[dict] = []
+    mention_rows: list[dict] = []
+    counts = {"articles": 0, "duplicates": 0, "skipped_known": 0}
+    db = None
+    if store:
+        from .store import Store
+        db = Store(store)
+        db.start_run()
+    duplicates = corpus_mod.DuplicateIndex()
+
+    def articles_to_process() -> Iterator[Article]:
+        for item in corpus_mod.iter_corpus(corpus, default_published=default_published,
+                                           max_chars=max_chars):
+            if isinstance(item, corpus_mod.Reject):
+                rejects.append(item)
+                continue
+            counts["articles"] += 1
+            original = duplicates.check(item)
+            if original:
+                item.duplicate_of = original
+                counts["duplicates"] += 1
+                collect(tables.document_rows(item, corpus_mod.content_hash(item.text)), [])
+                continue
+            if db is not None and db.has(corpus_mod.content_hash(item.text)):
+                counts["skipped_known"] += 1
+                continue
+            yield item
+
+    def collect(doc_row: dict, rows: list[dict]) -> None:
+        if db is not None:
+            db.add(doc_row, rows)
+        else:
+            doc_rows.append(doc_row)
+            mention_rows.extend(rows)
+
+    bar = None
+    if _show_progress(progress):
+        from tqdm import tqdm
+        bar = tqdm(desc="articles", unit="art")
+    batches = _batched(articles_to_process(), batch_size)
+    if engine == "dask":
+        from . import scale
+        results = scale.map_batches(batches, options, model=model, scheduler=scheduler,
+                                    workers=workers)
+    else:
+        results = map_batches(batches, options, model=model, workers=workers)
+    try:
+        for batch_rows in results:
+            for doc_row, rows in batch_rows:
+                collect(doc_row, rows)
+            if bar is not None:
+                bar.update(len(batch_rows))
+    finally:
+        if bar is not None:
+            bar.close()
+
+    if db is not None:
+        documents = db.documents()
+        mentions = db.mentions()
+    else:
+        documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
+        mentions = tables.frame(mention_rows, tables.MENTION_COLUMNS)
+    mentions, event_table = events.merge(mentions, documents)
+    reject_table = tables.frame(
+        ({"input": r.input, "doc_id": r.doc_id, "reason": r.reason, "action": r.action}
+         for r in rejects), tables.REJECT_COLUMNS)
+    summary = {
+        "articles": counts["articles"], "rejected": len(reject_table),
+        "duplicates": counts["duplicates"], "unchanged": counts["skipped_known"],
+        "documents": len(documents), "mentions": len(mentions), "events": len(event_table),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    if db is not None:
+        db.replace_events(event_table)
+        db.finish_run(summary)
+        db.close()
+    return Tables(documents, mentions, event_table, reject_table, summary)
+
+
+def write_tables(result: Tables, out: str | Path, raw: bool = False) -> Path:
+    """Write documents.csv, mentions.csv, events.csv, rejects.csv and
+    summary.json into ``out`` (each file atomically)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    tables.write_csv(result.documents, out / "documents.csv", raw=raw)
+    tables.write_csv(result.mentions, out / "mentions.csv", raw=raw)
+    tables.write_csv(result.events, out / "events.csv", raw=raw)
+    tables.write_csv(result.rejects, out / "rejects.csv", raw=raw)
+    tables.write_text(json.dumps(result.summary, indent=2) + "\n", out / "summary.json")
+    return out

@@ -1,0 +1,154 @@
+"""Tidy tables: one row per document, mention, event or reject.
+
+The stages work on :class:`~timeline.article.Article` objects; this module
+turns them into pandas DataFrames with fixed, documented columns, and writes
+them as CSV safely (atomic rename, no spreadsheet formulas).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from .article import Article
+
+DOCUMENT_COLUMNS = ["doc_id", "source", "title", "url", "published", "published_inferred",
+                    "duplicate_of", "content_hash", "n_words", "text"]
+MENTION_COLUMNS = ["mention_id", "doc_id", "start", "end", "text", "type", "value",
+                   "date_start", "date_end", "granularity", "mod", "anchor", "confidence",
+                   "sentence", "sentence_start", "sentence_end", "event_id", "trigger",
+                   "trigger_start", "trigger_end", "actor", "actors", "object", "summary",
+                   "entities", "rule"]
+EVENT_COLUMNS = ["event_id", "date_start", "date_end", "granularity", "summary", "trigger",
+                 "actors", "object", "doc_ids", "sources", "n_docs", "mention_ids", "texts",
+                 "sentence", "confidence"]
+REJECT_COLUMNS = ["input", "doc_id", "reason", "action"]
+
+#: separator used inside one cell for list-valued columns (actors, doc_ids ...)
+LIST_SEP = "; "
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def document_rows(article: Article, content_hash: str = "") -> dict:
+    """The documents.csv row of one article."""
+    return {
+        "doc_id": article.doc_id, "source": article.source, "title": article.title,
+        "url": article.url, "published": _iso(article.published),
+        "published_inferred": bool(article.published_inferred),
+        "duplicate_of": article.duplicate_of, "content_hash": content_hash,
+        "n_words": len(article.text.split()), "text": article.text,
+    }
+
+
+def mention_rows(article: Article) -> list[dict]:
+    """The mentions.csv rows of one article (event_id left empty: set by merging)."""
+    rows = []
+    for i, m in enumerate(article.mentions):
+        sent = article.sentences[m.sentence] if 0 <= m.sentence < len(article.sentences) else None
+        rows.append({
+            "mention_id": f"{article.doc_id}:m{i}", "doc_id": article.doc_id,
+            "start": m.start, "end": m.end, "text": m.text, "type": m.type, "value": m.value,
+            "date_start": _iso(m.date_start), "date_end": _iso(m.date_end),
+            "granularity": m.granularity, "mod": m.mod, "anchor": m.anchor,
+            "confidence": round(float(m.confidence), 3), "sentence": m.sentence,
+            "sentence_start": sent.start if sent else -1,
+            "sentence_end": sent.end if sent else -1,
+            "event_id": "", "trigger": m.trigger, "trigger_start": m.trigger_start,
+            "trigger_end": m.trigger_end, "actor": m.actors[0] if m.actors else "",
+            "actors": LIST_SEP.join(m.actors), "object": m.object, "summary": m.summary,
+            "entities": LIST_SEP.join(m.entities), "rule": m.rule,
+        })
+    return rows
+
+
+def frame(rows: Iterable[dict], columns: list[str]) -> pd.DataFrame:
+    """A DataFrame with exactly ``columns`` (missing ones empty), in that order."""
+    df = pd.DataFrame(list(rows))
+    for col in columns:
+        if col not in df.columns:
+            df[col] = pd.Series(dtype="object")
+    extra = [c for c in df.columns if c not in columns]
+    return df[columns + extra]
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Prefix a cell that a spreadsheet would run as a formula with a quote.
+
+    A cell that already starts with a quote followed by a formula character
+    (or a second quote) is quoted too, so that :func:`restore` can undo the
+    escaping exactly: offsets into ``documents.csv``'s text stay valid.
+    """
+    if isinstance(value, str) and (
+            value.startswith(FORMULA_START)
+            or (value.startswith("'") and value[1:2] in FORMULA_START + ("'",) and value[1:2])):
+        return "'" + value
+    return value
+
+
+def restore(value):
+    """Undo :func:`neutralise`."""
+    if (isinstance(value, str) and value.startswith("'") and value[1:2]
+            and value[1:2] in FORMULA_START + ("'",)):
+        return value[1:]
+    return value
+
+
+def write_csv(df: pd.DataFrame, path: str | Path, raw: bool = False) -> Path:
+    """Write ``df`` as UTF-8 CSV atomically (temp file then rename).
+
+    Text cells that would start a spreadsheet formula (=, +, -, @) are
+    prefixed with ``'`` unless ``raw`` is true.  Numbers are left alone.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not raw:
+        df = df.copy()
+        for col in df.columns:
+            if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+                df[col] = df[col].map(neutralise)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            df.to_csv(handle, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def write_text(text: str, path: str | Path) -> Path:
+    """Write a text file atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def read_csv(path: str | Path, raw: bool = False) -> pd.DataFrame:
+    """Read a table written by :func:`write_csv`: every column as str, no NaN,
+    and the formula escaping undone (unless ``raw``)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if not raw:
+        for col in df.columns:
+            df[col] = df[col].map(restore)
+    return df
