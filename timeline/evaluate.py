@@ -14,15 +14,275 @@ from __future__ import annotations
 # SECTION task_a (owned by the temporal-expressions work) ---------------------
 
 
+def match_timexes(gold: list, system: list) -> tuple[int, list[tuple[int, int]]]:
+    """Match system to gold TIMEX3 tags (``timeml.Tag`` lists) of one document.
+
+    Returns the number of strict matches (identical character spans) and the
+    relaxed one-to-one pairs ``(gold index, system index)``: identical spans
+    first, then, gold tag by gold tag, the unmatched overlapping system tag
+    with the largest overlap.
+    """
+    spans = {(t.start, t.end): j for j, t in enumerate(system)}
+    pairs: list[tuple[int, int]] = []
+    used_sys: set[int] = set()
+    used_gold: set[int] = set()
+    for i, t in enumerate(gold):
+        j = spans.get((t.start, t.end))
+        if j is not None and j not in used_sys:
+            pairs.append((i, j))
+            used_sys.add(j)
+            used_gold.add(i)
+    strict = len(pairs)
+    for i, t in enumerate(gold):
+        if i in used_gold:
+            continue
+        best, best_overlap = None, 0
+        for j, s in enumerate(system):
+            overlap = min(t.end, s.end) - max(t.start, s.start)
+            if j not in used_sys and overlap > best_overlap:
+                best, best_overlap = j, overlap
+        if best is not None:
+            pairs.append((i, best))
+            used_sys.add(best)
+            used_gold.add(i)
+    return strict, pairs
+
+
+def system_tags(article) -> list:
+    """The resolved mentions of an article as TIMEX3 ``timeml.Tag`` s."""
+    from .timeml import Tag
+
+    tags = []
+    for k, m in enumerate(article.mentions):
+        attrs = {"tid": f"t{k + 1}", "type": m.type, "value": m.value}
+        if m.mod:
+            attrs["mod"] = m.mod
+        tags.append(Tag("TIMEX3", m.start, m.end, attrs))
+    return tags
+
+
+def tag_documents(docs: list, nlp=None) -> list:
+    """Run the pipeline's temporal stages (split -> find -> parse -> resolve)
+    on the raw text of gold TimeML documents, with ``<DCT>`` as the
+    publication date.  Returns one Article per document."""
+    from . import nlp as nlp_mod
+    from . import sentences, temporal
+    from .article import Article
+
+    articles = []
+    for doc in docs:
+        article = Article(doc_id=doc.name, text=doc.text, published=doc.dct)
+        sentences.split(article)
+        temporal.find(article)
+        articles.append(article)
+    if nlp is None:
+        try:
+            nlp = nlp_mod.load()
+        except nlp_mod.ModelNotFound:
+            nlp = None              # tense from lexical cues only
+    if nlp is not None:
+        nlp_mod.parse(articles, nlp)
+    for article in articles:
+        temporal.resolve(article)
+    return articles
+
+
+def _prf(matched: int, n_system: int, n_gold: int) -> tuple[float, float, float]:
+    p = matched / n_system if n_system else 0.0
+    r = matched / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
 def task_a(gold_paths, system_out, nlp=None) -> dict:
     """Tag every .tml under ``gold_paths``, write system TimeML into
-    ``system_out`` and return the Task A figures as a dict."""
-    raise NotImplementedError
+    ``system_out`` and return the Task A figures as a dict.
+
+    Figures are percentages (0-100, two decimals): strict and relaxed
+    precision/recall/F1; ``value_accuracy``/``type_accuracy`` over the
+    relaxed matches; ``value_f1``/``type_f1`` = relaxed F1 x that accuracy
+    (TempEval-3 attribute F1).  Counts: n_gold, n_system, n_files.
+    """
+    from pathlib import Path
+
+    from . import timeml
+
+    paths = list(timeml.find_files(list(gold_paths)))
+    if not paths:
+        raise ValueError(f"no .tml files under {', '.join(map(str, gold_paths))}")
+    out = Path(system_out)
+    out.mkdir(parents=True, exist_ok=True)
+    docs = []
+    for path in paths:
+        try:
+            docs.append(timeml.read(path))
+        except Exception as exc:   # malformed XML: say which file, stop
+            raise ValueError(f"cannot read {path}: {exc}") from None
+    articles = tag_documents(docs, nlp)
+    n_gold = n_system = strict = relaxed = value_ok = type_ok = 0
+    for doc, article in zip(docs, articles):
+        system = system_tags(article)
+        timeml.write(out / doc.name, doc, system)
+        n_strict, pairs = match_timexes(doc.timexes, system)
+        n_gold += len(doc.timexes)
+        n_system += len(system)
+        strict += n_strict
+        relaxed += len(pairs)
+        for i, j in pairs:
+            g, s = doc.timexes[i].attrs, system[j].attrs
+            value_ok += g.get("value", "") == s.get("value", "")
+            type_ok += g.get("type", "") == s.get("type", "")
+    sp, sr, sf = _prf(strict, n_system, n_gold)
+    rp, rr, rf = _prf(relaxed, n_system, n_gold)
+    value_acc = value_ok / relaxed if relaxed else 0.0
+    type_acc = type_ok / relaxed if relaxed else 0.0
+    pct = lambda x: round(100 * x, 2)  # noqa: E731
+    return {
+        "strict_p": pct(sp), "strict_r": pct(sr), "strict_f1": pct(sf),
+        "relaxed_p": pct(rp), "relaxed_r": pct(rr), "relaxed_f1": pct(rf),
+        "value_f1": pct(rf * value_acc), "type_f1": pct(rf * type_acc),
+        "value_accuracy": pct(value_acc), "type_accuracy": pct(type_acc),
+        "n_gold": n_gold, "n_system": n_system, "n_files": len(docs),
+    }
+
+
+def format_report(results: dict) -> str:
+    """The figures of :func:`task_a` (and of ``anchoring`` when present) as a
+    small aligned plain-text table."""
+    def num(key):
+        value = results.get(key)
+        return f"{value:6.2f}" if isinstance(value, (int, float)) else "     -"
+
+    lines = []
+    if "strict_f1" in results:
+        lines += [
+            f"Task A: temporal expressions ({results.get('n_files', 0)} files, "
+            f"{results.get('n_gold', 0)} gold, {results.get('n_system', 0)} system)",
+            f"  {'':<10}{'P':>8}{'R':>8}{'F1':>8}",
+            f"  {'strict':<10}{num('strict_p'):>8}{num('strict_r'):>8}{num('strict_f1'):>8}",
+            f"  {'relaxed':<10}{num('relaxed_p'):>8}{num('relaxed_r'):>8}{num('relaxed_f1'):>8}",
+            f"  {'':<10}{'accuracy':>10}{'F1':>8}",
+            f"  {'value':<10}{num('value_accuracy'):>10}{num('value_f1'):>8}",
+            f"  {'type':<10}{num('type_accuracy'):>10}{num('type_f1'):>8}",
+        ]
+    if "accuracy" in results or "baseline_accuracy" in results:
+        lines += [
+            f"Event anchoring ({results.get('n', 0)} gold time-event links)",
+            f"  {'ours':<20}{num('accuracy'):>8}",
+            f"  {'nearest verb':<20}{num('baseline_accuracy'):>8}",
+        ]
+    return "\n".join(lines) if lines else "no figures"
 
 
 # SECTION anchoring (owned by the events work) --------------------------------
 
 
+def _linked_events(doc) -> dict:
+    """Gold TIMEX3 id -> ids of the EVENTs a TLINK ties it to."""
+    links: dict = {}
+    for link in doc.tlinks:
+        tid = link.get("timeID") or link.get("relatedToTime")
+        eiid = link.get("eventInstanceID") or link.get("relatedToEventInstance")
+        if not tid or not eiid or (link.get("timeID") and link.get("relatedToTime")):
+            continue
+        eid = doc.instances.get(eiid, eiid if eiid.startswith("e") and eiid[1:2].isdigit()
+                                else None)
+        if eid:
+            links.setdefault(tid, set()).add(eid)
+    return links
+
+
+def anchoring_cases(doc):
+    """An Article of a gold TimeML document with a Mention at each gold
+    DATE/TIME TIMEX3 linked to events of its own sentence, and for each such
+    mention (by its index) the (start, end) spans of those events."""
+    from . import sentences
+    from .article import Article, Mention
+
+    article = sentences.split(Article(doc_id=doc.name, text=doc.text, published=doc.dct))
+    events_by_id = {tag.attrs.get("eid"): tag for tag in doc.events}
+    links = _linked_events(doc)
+    cases = []
+    for timex in doc.timexes:
+        kind = timex.attrs.get("type")
+        if kind not in ("DATE", "TIME") or timex.attrs.get("tid") not in links:
+            continue
+        sent = article.sentence_of(timex.start)
+        if sent is None or timex.end > sent.end:
+            continue
+        spans = [(ev.start, ev.end) for eid in links[timex.attrs["tid"]]
+                 if (ev := events_by_id.get(eid)) is not None
+                 and sent.start <= ev.start and ev.end <= sent.end]
+        if not spans:
+            continue
+        sent.needs_parse = True
+        article.mentions.append(Mention(
+            start=timex.start, end=timex.end, text=doc.text[timex.start:timex.end],
+            type=kind, value=timex.attrs.get("value", ""), sentence=sent.index, rule="gold"))
+        cases.append(spans)
+    return article, cases
+
+
+def _overlaps(start: int, end: int, spans) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def anchoring_details(gold_paths, nlp=None) -> list[dict]:
+    """One row per evaluated gold TIMEX3: file, timex, gold events, our
+    trigger, the baseline's verb, and whether each is right."""
+    from . import events, timeml
+    from . import nlp as nlp_mod
+
+    if nlp is None or isinstance(nlp, str):
+        nlp = nlp_mod.load(nlp)
+    prepared = []
+    for path in timeml.find_files(gold_paths):
+        doc = timeml.read(path)
+        article, cases = anchoring_cases(doc)
+        prepared.append((doc, article, cases))
+    nlp_mod.parse([article for _, article, _ in prepared], nlp)
+    rows = []
+    for doc, article, cases in prepared:
+        # anchor() keeps the mentions sorted: pair each with its case first
+        paired = list(zip(article.mentions, cases))
+        events.anchor(article)
+        for mention, spans in paired:
+            sent = article.sentences[mention.sentence]
+            span = events._span_tokens(sent.doc, mention.start - sent.start,
+                                       mention.end - sent.start)
+            verb = events.nearest_verb(sent.doc, span) if span is not None else None
+            v_start = sent.start + verb.idx if verb is not None else -1
+            v_end = v_start + len(verb.text) if verb is not None else -1
+            rows.append({
+                "file": doc.name, "timex": mention.text, "sentence":
+                    article.text[sent.start:sent.end],
+                "gold": [doc.text[s:e] for s, e in spans],
+                "trigger": article.text[mention.trigger_start:mention.trigger_end]
+                if mention.trigger_start >= 0 else "",
+                "baseline": verb.text if verb is not None else "",
+                "correct": mention.trigger_start >= 0
+                and _overlaps(mention.trigger_start, mention.trigger_end, spans),
+                "baseline_correct": verb is not None and _overlaps(v_start, v_end, spans),
+            })
+    return rows
+
+
 def anchoring(gold_paths, nlp=None) -> dict:
-    """Accuracy of event anchoring on gold TLINKs, beside the nearest-verb baseline."""
-    raise NotImplementedError
+    """Accuracy of event anchoring on gold TLINKs, beside the nearest-verb baseline.
+
+    For each gold DATE/TIME TIMEX3 of the .tml files under ``gold_paths``
+    that a TLINK ties to EVENTs of its own sentence, a mention is made at the
+    gold span, the sentence parsed and :func:`timeline.events.anchor` run:
+    it is right when its trigger overlaps one of those events.  The
+    baseline takes the VERB token nearest to the expression.
+    """
+    from . import timeml
+
+    rows = anchoring_details(gold_paths, nlp)
+    n = len(rows)
+    return {
+        "accuracy": round(sum(r["correct"] for r in rows) / n, 4) if n else 0.0,
+        "baseline_accuracy": round(sum(r["baseline_correct"] for r in rows) / n, 4) if n else 0.0,
+        "n": n,
+        "n_files": len(list(timeml.find_files(gold_paths))),
+    }

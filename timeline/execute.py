@@ -21,6 +21,15 @@ def notebook_parameters(path: Path) -> dict:
     return pm.inspect_notebook(str(path))
 
 
+def _cells(path: Path) -> list:
+    import nbformat
+
+    try:
+        return nbformat.read(str(path), as_version=4).cells
+    except Exception:  # the kept copy is only used to count cells
+        return []
+
+
 class UnknownParameter(ValueError):
     """A -p NAME that no notebook declares."""
 
@@ -67,9 +76,15 @@ def run(corpus: Path, out: Path, parameters: Optional[dict] = None,
                                 cwd=str(notebook_dir), progress_bar=False,
                                 log_output=log_output, kernel_name="python3")
         except PapermillExecutionError as error:
+            # papermill counts the injected-parameters cell; the researcher's
+            # notebook has one cell fewer from the parameters cell on.
+            position = error.cell_index + 1
+            if any("injected-parameters" in c.get("metadata", {}).get("tags", [])
+                   for c in _cells(target)[:error.cell_index + 2]):
+                position -= 1
+            first = str(error.evalue).splitlines()[0] if error.evalue else ""
             raise NotebookFailed(
-                f"{name} failed in cell {error.cell_index + 1} (execution {error.exec_count}): "
-                f"{error.ename}: {str(error.evalue).splitlines()[0] if error.evalue else ''} "
-                f"- executed copy kept at {target}") from None
+                f"{name} failed in cell {position} (In [{error.exec_count}]): "
+                f"{error.ename}: {first} - executed copy kept at {target}") from None
         executed.append(target)
     return RunResult(out, executed)

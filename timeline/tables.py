@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
@@ -103,45 +104,52 @@ def restore(value):
     return value
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def atomic_open(path: str | Path, newline: str | None = None):
+    """Open a temporary file beside ``path`` for writing; on success it is
+    renamed over ``path`` (readers never see half a file), on failure removed.
+    The file gets the usual permissions (0666 less the umask)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def write_csv(df: pd.DataFrame, path: str | Path, raw: bool = False) -> Path:
     """Write ``df`` as UTF-8 CSV atomically (temp file then rename).
 
     Text cells that would start a spreadsheet formula (=, +, -, @) are
     prefixed with ``'`` unless ``raw`` is true.  Numbers are left alone.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if not raw:
         df = df.copy()
         for col in df.columns:
             if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
                 df[col] = df[col].map(neutralise)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            df.to_csv(handle, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    with atomic_open(path, newline="") as handle:
+        df.to_csv(handle, index=False)
+    return Path(path)
 
 
 def write_text(text: str, path: str | Path) -> Path:
     """Write a text file atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    with atomic_open(path) as handle:
+        handle.write(text)
+    return Path(path)
 
 
 def read_csv(path: str | Path, raw: bool = False) -> pd.DataFrame:

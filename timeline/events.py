@@ -1,0 +1,1350 @@
+"""Events: what each date dates, who did it, and one row per real-world event.
+
+Two steps, each usable on its own:
+
+* :func:`anchor` works on one parsed :class:`~timeline.article.Article`.  For
+  every DATE or TIME mention it finds, in the dependency parse of its
+  sentence, the predicate the expression dates -- the governing verb or
+  event noun -- and fills the mention's ``trigger``, ``actors``, ``object``,
+  ``summary`` and ``entities``.  With ``undated=True`` it also keeps the main
+  event of each sentence without a temporal expression, dated by the
+  publication date.
+* :func:`merge` works on plain tables (``mentions.csv`` and
+  ``documents.csv``): mentions from any articles that report the same event
+  share one ``event_id``, and ``events.csv`` gets one row per event.
+
+The word lists (reporting verbs, event nouns, titles, synonym sets, merge
+thresholds) are resources in ``timeline/resources/events/``.
+
+Example (``doc`` is the spaCy parse of the sentence)::
+
+    >>> find_trigger(doc, 5, 13)      # "Kiev on Thursday confirmed receiving ..."
+    confirmed
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import tomllib
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Optional
+
+import numpy as np
+import pandas as pd
+
+from . import tables
+from .article import Article, Mention, Sentence
+
+# --- resources -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of ``resources/events/lexicon.toml`` and ``synonyms.toml``."""
+
+    reporting: frozenset
+    light: frozenset
+    aspectual: frozenset
+    event_nouns: frozenset
+    event_suffixes: tuple
+    not_events: frozenset
+    roles: frozenset
+    title_modifiers: frozenset
+    person_pronouns: frozenset
+    other_pronouns: frozenset
+    organisation_words: frozenset
+    side_prepositions: frozenset
+    #: lemma -> name of its synonym set
+    synonyms: dict
+
+
+def _toml(name: str) -> dict:
+    path = resources.files("timeline.resources").joinpath("events", name)
+    return tomllib.loads(path.read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load (once) the events lexicon."""
+    lex = _toml("lexicon.toml")
+    syn = _toml("synonyms.toml")
+    synonyms = {}
+    for key, words in syn.items():
+        for word in words:
+            synonyms.setdefault(word.replace("_", " "), key)
+    nouns = lex["event_nouns"]
+    return Lexicon(
+        reporting=frozenset(lex["reporting"]["verbs"]),
+        light=frozenset(lex["light"]["verbs"]),
+        aspectual=frozenset(lex["aspectual"]["verbs"]),
+        event_nouns=frozenset(nouns["words"]),
+        event_suffixes=tuple(nouns["suffixes"]),
+        not_events=frozenset(nouns["not_events"]),
+        roles=frozenset(lex["titles"]["roles"]),
+        title_modifiers=frozenset(lex["titles"]["modifiers"]),
+        person_pronouns=frozenset(lex["pronouns"]["person"]),
+        other_pronouns=frozenset(lex["pronouns"]["other"]),
+        organisation_words=frozenset(lex["names"]["organisation_words"]),
+        side_prepositions=frozenset(lex["summary"]["side_prepositions"]),
+        synonyms=synonyms,
+    )
+
+
+@lru_cache(maxsize=1)
+def merge_settings() -> dict:
+    """The settings of ``resources/events/merge.toml``."""
+    return _toml("merge.toml")
+
+
+# --- finding the predicate a date dates -----------------------------------------------
+
+#: entity labels kept as the named entities of a sentence
+NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT",
+                          "PRODUCT", "WORK_OF_ART", "LAW"})
+#: entity labels an actor's name may carry
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+SUBJECT_DEPS = ("nsubj", "csubj", "expl")
+PASSIVE_SUBJECT_DEPS = ("nsubjpass", "csubjpass")
+
+
+def is_event_noun(tok, listed_only: bool = False) -> bool:
+    """A noun that names an event by itself ("attack", "submission", "talks"):
+    listed in the lexicon, or (unless ``listed_only``) derived with an
+    event suffix ("-tion", "-ment" ...) and not listed as a non-event."""
+    if tok.pos_ not in ("NOUN",):
+        return False
+    lex = lexicon()
+    lemma = tok.lemma_.lower()
+    if lemma in lex.not_events or tok.lower_ in lex.not_events:
+        return False
+    if lemma in lex.event_nouns or tok.lower_ in lex.event_nouns:
+        return True
+    if listed_only:
+        return False
+    return len(lemma) > 5 and lemma.endswith(lex.event_suffixes)
+
+
+def is_verbal(tok) -> bool:
+    """A verb, or a main (not auxiliary) use of be/have/do."""
+    if tok.pos_ == "VERB":
+        return True
+    return tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")
+
+
+def is_predicate(tok) -> bool:
+    """A token that can be an event trigger: a verb or an event noun."""
+    return is_verbal(tok) or is_event_noun(tok)
+
+
+def _span_tokens(doc, start: int, end: int):
+    """The tokens of ``doc`` covering characters [start, end) of it."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        toks = [t for t in doc if t.idx < end and t.idx + len(t) > start]
+        if not toks:
+            return None
+        span = doc[toks[0].i:toks[-1].i + 1]
+    return span
+
+
+def governor(span) -> Optional[object]:
+    """The verb or event noun that governs ``span`` in the dependency tree.
+
+    Climbs from the root of the span through prepositions, adverbs ("ago"),
+    other temporal words and nouns that are not events, to the first verb or
+    event noun.  None when the span heads its sentence (a fragment).
+    """
+    tok = span.root
+    inside = range(span.start, span.end)
+    for _ in range(40):
+        head = tok.head
+        if head.i == tok.i:
+            return None
+        if head.i in inside:
+            tok = head
+            continue
+        if is_verbal(head):
+            return head
+        if is_event_noun(head) and head.ent_type_ not in ("DATE", "TIME"):
+            return head
+        tok = head
+    return None
+
+
+def nearest_verb(doc, span) -> Optional[object]:
+    """The VERB token closest to ``span`` (the baseline of the evaluation)."""
+    best = None
+    for tok in doc:
+        if tok.pos_ != "VERB" or span.start <= tok.i < span.end:
+            continue
+        dist = span.start - tok.i if tok.i < span.start else tok.i - span.end + 1
+        if best is None or dist < best[0]:
+            best = (dist, tok)
+    return best[1] if best else None
+
+
+#: adverbs that carry the predicate of "be" ("shares were up 2 pence")
+_PREDICATIVE_ADVERBS = frozenset({"up", "down", "off", "out", "over", "in"})
+
+
+def _event_noun_before(span, verb, max_gap: int = 6):
+    """An event noun just before the date, inside the clause of ``verb``
+    but not its object, that the date modifies although the parser hung it
+    on the verb: "at a news conference Friday", "in a speech six weeks ago".
+    The words between the noun and the date must all depend on the noun."""
+    doc = span.doc
+    last = span.start - 1
+    if last >= 0 and doc[last].pos_ == "ADP":
+        last -= 1
+    for k in range(last, max(-1, last - max_gap), -1):
+        tok = doc[k]
+        if tok.pos_ in ("VERB", "AUX") or tok.is_punct:
+            return None
+        if is_event_noun(tok) and tok.ent_type_ not in ("DATE", "TIME"):
+            if not is_event_noun(tok, listed_only=True):
+                return None
+            if tok.dep_ in ("dobj", "nsubj", "nsubjpass") or not verb.is_ancestor(tok):
+                return None
+            subtree = {t.i for t in tok.subtree}
+            if all(i in subtree for i in range(k + 1, last + 1)):
+                return tok
+            return None
+    return None
+
+
+def refine(trig, span=None):
+    """From the governing word to the word that carries the event: the
+    predicate of "be" ("has been independent since 1901" -> independent,
+    "there has been a rise" -> rise, "shares were up" -> up, "the change
+    is since year-end" -> change), and the aspectual verb framing the dated
+    one ("began to fall apart in mid-1996" -> begin)."""
+    lemma = trig.lemma_.lower()
+    if lemma == "be" and is_verbal(trig):
+        children = list(trig.children)
+        for child in children:
+            if child.dep_ == "acomp" and child.pos_ == "ADJ":
+                return child
+        for child in children:
+            if child.dep_ == "attr" and child.pos_ == "NOUN":
+                return child
+        for child in children:
+            if child.dep_ in ("advmod", "prt") and child.lower_ in _PREDICATIVE_ADVERBS:
+                return child
+        for child in children:
+            if child.dep_ in ("nsubj", "expl") and is_event_noun(child):
+                return child
+    if span is not None and is_verbal(trig):
+        noun = _event_noun_before(span, trig)
+        if noun is not None:
+            return noun
+    if trig.dep_ == "xcomp" and trig.head.lemma_.lower() in lexicon().aspectual:
+        return trig.head
+    return trig
+
+
+def _when_clause(span):
+    """The verb of a "when" clause hung on the expression: "since November,
+    when he was found ..." -> found."""
+    doc = span.doc
+    i = span.end
+    if i < len(doc) and doc[i].text == ",":
+        i += 1
+    if i < len(doc) and doc[i].lower_ == "when" and doc[i].head.pos_ in ("VERB", "AUX") \
+            and doc[i].head.i > i:
+        return doc[i].head
+    return None
+
+
+def find_trigger(doc, start: int, end: int):
+    """The token of the predicate dated by the expression at characters
+    [start, end) of ``doc`` (a parsed sentence), or None.
+
+    The governing verb or event noun in the parse; when the expression has
+    none (it heads a fragment), the nearest verb, else the sentence's root
+    if it is an event noun.
+    """
+    span = _span_tokens(doc, start, end)
+    if span is None:
+        return None
+    when = _when_clause(span)
+    if when is not None:
+        return refine(when)
+    trig = governor(span)
+    if trig is not None:
+        return refine(trig, span)
+    # the expression heads its sentence: "Friday, the bombs exploded" parsed
+    # with Friday as root -- take a predicate among its dependants, then the
+    # nearest verb
+    for child in span.root.children:
+        if child.i not in range(span.start, span.end) and is_verbal(child):
+            return child
+    verb = nearest_verb(doc, span)
+    if verb is not None:
+        return verb
+    root = span.root.sent.root
+    if is_event_noun(root) and root.i not in range(span.start, span.end):
+        return root
+    return None
+
+
+def main_event(doc) -> Optional[object]:
+    """The main predicate of a parsed sentence (its root verb or event noun)."""
+    for sent in doc.sents:
+        root = sent.root
+        if is_verbal(root):
+            return root
+        if is_event_noun(root):
+            return root
+        verbs = [t for t in sent if t.pos_ == "VERB"]
+        if verbs:
+            return verbs[0]
+    return None
+
+
+# --- actors ----------------------------------------------------------------------------
+
+
+def _is_passive(verb) -> bool:
+    return any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in verb.children)
+
+
+def _agent_tokens(verb) -> list:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return [c for c in child.children if c.dep_ == "pobj"]
+    return []
+
+
+def _clause_subject(verb) -> tuple[list, bool]:
+    """Subject tokens of a verb, climbing to the verb it depends on when it
+    has none ("met ... and agreed", "confirmed receiving", "pressed Kiev to
+    accept" -> Kiev), and whether they are the patient of a passive."""
+    tok = verb
+    for _ in range(6):
+        subj = [c for c in tok.children if c.dep_ in SUBJECT_DEPS and c.dep_ != "expl"]
+        if subj and tok.dep_ == "relcl" and subj[0].tag_ in ("WP", "WDT") \
+                and tok.head.pos_ in ("NOUN", "PROPN"):
+            return [tok.head], False     # "Rubio, who met ...": Rubio
+        if subj:
+            return subj, False
+        agent = _agent_tokens(tok)
+        if agent:
+            return agent, False
+        passive = [c for c in tok.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+        if passive:
+            return passive, True
+        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
+            return [tok.head], False
+        if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN") and tok.tag_ in ("VBN", "VBG"):
+            # "the plan submitted last week": the noun is the patient;
+            # "officials attending the talks": the agent
+            return [tok.head], tok.tag_ == "VBN"
+        head = tok.head
+        if head.i == tok.i or head.pos_ not in ("VERB", "AUX"):
+            break
+        if tok.dep_ == "xcomp":
+            objects = [c for c in head.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
+            if objects:     # object control: "pressing Kiev to accept" -> Kiev
+                return objects, False
+        if tok.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "ccomp"):
+            break
+        if tok.dep_ == "ccomp":
+            break
+        tok = head
+    return [], False
+
+
+def _subject_tokens(trig) -> tuple[list, bool]:
+    """The subject tokens of a predicate (coordination not yet expanded) and
+    whether they are the patient of a passive (no agent found)."""
+    if trig.pos_ == "NOUN":
+        for child in trig.children:
+            if child.dep_ == "poss" and child.pos_ != "PRON":
+                return [child], False
+        for child in trig.children:
+            if child.dep_ == "prep" and child.lower_ == "by":
+                objs = [c for c in child.children if c.dep_ == "pobj"]
+                if objs:
+                    return objs, False
+        for child in trig.children:
+            if child.dep_ in ("compound", "amod", "nmod") and child.ent_type_ in ACTOR_LABELS:
+                return [child], False
+        # an event noun in a phrase of a clause ("spoke at a conference"):
+        # the clause's subject takes part in it
+        verb = None
+        if trig.dep_ in ("attr", "dobj") and is_verbal(trig.head):
+            verb = trig.head
+        elif trig.dep_ == "pobj" and trig.head.dep_ == "prep" and is_verbal(trig.head.head):
+            verb = trig.head.head
+        if verb is not None and verb.dep_ not in ("acl", "relcl", "amod"):
+            subj, passive = _clause_subject(verb)
+            if subj and not passive and not any(s.is_ancestor(trig) for s in subj):
+                return subj, False
+        return [], False
+    if trig.pos_ in ("ADJ", "ADV", "ADP") and is_verbal(trig.head):
+        return _clause_subject(trig.head)
+    return _clause_subject(trig)
+
+
+def _with_conjuncts(tokens: list) -> list:
+    out = []
+    for tok in tokens:
+        for t in (tok, *tok.conjuncts):
+            if t not in out and t.pos_ in ("PROPN", "NOUN", "PRON"):
+                out.append(t)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _strip_titles(words: list[str], person_like: bool) -> list[str]:
+    """Drop leading titles ("US President Donald Trump" -> "Donald Trump")
+    when they hold a role word, or the name is a person's; a leading "the"
+    goes in any case."""
+    lex = lexicon()
+    i = 0
+    has_role = False
+    while i < len(words) - 1:
+        word = words[i].lower().strip(".,")
+        if word in lex.roles:
+            has_role = True
+        elif word not in lex.title_modifiers and word not in ("-", "–"):
+            break
+        i += 1
+    if i and (has_role or person_like) and words[i][:1].isupper():
+        return words[i:]
+    if words and words[0].lower() == "the" and len(words) > 1:
+        return words[1:]
+    return words
+
+
+def proper_name(tok) -> str:
+    """The name a proper-noun token stands for, titles stripped: the token
+    and the proper nouns compounded to it ("Dmitry Peskov")."""
+    parts = [tok]
+    frontier = [tok]
+    while frontier:
+        cur = frontier.pop()
+        for child in cur.children:
+            if child.dep_ in ("compound", "flat") and child.pos_ == "PROPN":
+                parts.append(child)
+                frontier.append(child)
+    run = [tok]
+    for t in sorted((p for p in parts if p.i < tok.i), key=lambda t: -t.i):
+        if t.i == run[0].i - 1 or (t.i == run[0].i - 2 and t.nbor(1).text in ("-", ".")):
+            run.insert(0, t)
+        else:
+            break
+    for t in sorted((p for p in parts if p.i > tok.i), key=lambda t: t.i):
+        if t.i == run[-1].i + 1:
+            run.append(t)
+    person_like = any(t.ent_type_ == "PERSON" for t in run)
+    kept = _strip_titles([t.text for t in run], person_like)
+    return _join(run[len(run) - len(kept):])
+
+
+def _noun_phrase(tok, limit: int = 8, keep_det: bool = False) -> str:
+    """A short noun phrase for a common-noun actor or object."""
+    keep = [tok]
+    for child in tok.children:
+        if child.dep_ in ("amod", "compound", "poss", "nummod", "case", "det", "nmod",
+                          "quantmod") and child.i < tok.i:
+            keep.extend(child.subtree)
+        elif child.dep_ in ("conj", "cc") and child.pos_ in ("NOUN", "PROPN", "CCONJ"):
+            keep.extend(child.subtree)
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i > tok.i:
+            phrase = [t for t in child.subtree if t.dep_ not in ("relcl", "acl", "appos")]
+            if len(keep) + len(phrase) <= limit:
+                keep.extend(phrase)
+    toks = sorted(set(keep), key=lambda t: t.i)
+    if toks and not keep_det and toks[0].dep_ == "det" and toks[0].lower_ in ("the", "a", "an"):
+        toks = toks[1:]
+    return _shorten(toks, limit)
+
+
+def _join(tokens) -> str:
+    """The text of tokens in order, with their own spacing."""
+    out = []
+    prev = None
+    for t in tokens:
+        if prev is not None and prev.i + 1 != t.i and out and not out[-1].endswith(" "):
+            out.append(" ")
+        out.append(t.text_with_ws)
+        prev = t
+    text = re.sub(r"\s+", " ", "".join(out)).strip()
+    text = re.sub(r"\s+([,.;:!?’”)])", r"\1", text)
+    text = re.sub(r"([“‘(])\s+", r"\1", text)
+    text = text.strip(" ,;:–—-\"“”‘’'`")
+    # a quote mark left alone after trimming
+    if text.count("“") != text.count("”"):
+        text = text.replace("“", "").replace("”", "")
+    return text
+
+
+def _shorten(tokens: list, limit: int) -> str:
+    toks = sorted(set(tokens), key=lambda t: t.i)
+    # no dangling "and", "for", "the" where a date was left out
+    while len(toks) > 1 and toks[-1].pos_ in ("CCONJ", "ADP", "DET", "SCONJ", "PUNCT", "PART"):
+        toks.pop()
+    if len(toks) <= limit:
+        return _join(toks)
+    return _join(toks[:limit]) + "…"
+
+
+class NameIndex:
+    """Full names seen in an article, to expand a bare surname ("Rubio" ->
+    "Marco Rubio") and to resolve he/she to the last person named.
+
+    Names come from the entities of the parsed sentences and, since most
+    sentences are not parsed, from runs of capitalised words in the text.
+    """
+
+    _NAME = re.compile(r"(?<![\w’'])(?:(?:[A-Z][\w’'\-]+|[A-Z]\.) ){1,4}[A-Z][\w’'\-]+")
+
+    def __init__(self, article: Article):
+        lex = lexicon()
+        self.full: dict[str, Counter] = defaultdict(Counter)   # last word -> names
+        persons: list[tuple[int, str]] = []                    # (offset, name)
+        not_persons: set[str] = set()
+        for sent in article.sentences:
+            if sent.doc is None:
+                continue
+            for ent in sent.doc.ents:
+                if ent.label_ not in ACTOR_LABELS:
+                    continue
+                words = _strip_titles(ent.text.split(), ent.label_ == "PERSON")
+                name = " ".join(words)
+                if ent.label_ == "PERSON":
+                    persons.append((sent.start + ent.start_char, name))
+                else:
+                    not_persons.add(name)
+                if len(words) >= 2:
+                    self.full[words[-1]][name] += 2
+        common = {w for w in re.findall(r"\b[a-z][\w’'\-]*", article.text)}
+        for match in self._NAME.finditer(article.text):
+            words = match.group(0).split()
+            while words and words[0].lower() in common:   # "After Russia"
+                words = words[1:]
+            words = _strip_titles(words, True)
+            if len(words) < 2 or words[0].lower() in lex.roles | lex.title_modifiers:
+                continue
+            name = " ".join(words)
+            self.full[words[-1]][name] += 1
+            if name not in not_persons and not any(
+                    w.lower() in lex.organisation_words for w in words):
+                persons.append((match.start() + match.group(0).index(words[0]), name))
+        self.persons = sorted(set(persons))
+        self.not_persons = not_persons
+
+    def expand(self, name: str) -> str:
+        """The fullest name of the article ending with ``name``'s last word."""
+        if " " in name or name not in self.full:
+            return name
+        candidates = self.full[name]
+        best = max(candidates.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))
+        return best[0]
+
+    def person_before(self, offset: int) -> Optional[str]:
+        """The last person named before article offset ``offset`` (a full
+        name: a lone word the article never completes is not trusted)."""
+        pos = bisect_left(self.persons, (offset, ""))
+        while pos > 0:
+            name = self.expand(self.persons[pos - 1][1])
+            words = name.split()
+            if len(words) >= 2 and all(w[:1].isupper() for w in words[-1:]) \
+                    and name not in self.not_persons:
+                return name
+            pos -= 1
+        return None
+
+
+def actor_names(tokens: list, names: NameIndex, sent: Sentence) -> list[str]:
+    """Readable full names of actor tokens (he/she resolved, other pronouns
+    dropped)."""
+    lex = lexicon()
+    out = []
+    for tok in tokens:
+        if tok.pos_ == "PRON" or tok.lower_ in lex.other_pronouns:
+            if tok.lower_ in lex.person_pronouns:
+                person = names.person_before(sent.start + tok.idx)
+                if person and person not in out:
+                    out.append(person)
+            continue
+        if tok.pos_ == "PROPN":
+            name = names.expand(proper_name(tok))
+        else:
+            name = _noun_phrase(tok, limit=10)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+# --- objects and summaries ------------------------------------------------------------
+
+_CUT_DEPS = frozenset({"relcl", "advcl", "parataxis", "appos", "acl", "punct", "cc", "conj",
+                       "mark", "intj", "meta", "dep", "npadvmod", "advmod", "nsubj",
+                       "nsubjpass", "csubj", "expl", "preconj"})
+
+
+def _phrase_tokens(tok, skip: set, top: bool = True) -> list:
+    """``tok`` and its dependants, leaving out ``skip`` subtrees, subjects
+    and side clauses (coordinated nouns and "that" of a clause are kept)."""
+    out = [tok]
+    noun = tok.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "ADJ")
+    for child in tok.children:
+        if child.i in skip:
+            continue
+        keep = child.dep_ not in _CUT_DEPS \
+            or (noun and child.dep_ in ("conj", "cc") and not top) \
+            or (child.dep_ == "npadvmod" and child.ent_type_ not in ("DATE", "TIME")) \
+            or (child.dep_ == "mark" and child.lower_ == "that") \
+            or (child.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") and not top) \
+            or (child.dep_ == "punct" and child.text in ("“", "”", "‘", "’", "-"))
+        if keep:
+            out.extend(_phrase_tokens(child, skip, top=False))
+    return out
+
+
+def _timex_skip(span) -> set:
+    """Token indices to leave out of phrases: the date, its preposition,
+    and "ago"."""
+    if span is None:
+        return set()
+    skip = set(range(span.start, span.end))
+    root = span.root
+    head = root.head
+    if root.dep_ == "pobj" and head.pos_ == "ADP":
+        skip.add(head.i)
+        # "In its article on Wednesday": a phrase with nothing else left
+        noun = head.head
+        if head.dep_ == "prep" and noun.pos_ == "NOUN" and noun.lower_ in lexicon().not_events \
+                and noun.dep_ == "pobj" and not any(
+                    t.i not in skip and t.i != noun.i and t.dep_ not in ("det", "poss", "case")
+                    for t in noun.subtree):
+            skip.update(t.i for t in noun.subtree)
+            skip.add(noun.head.i)
+    if head.lower_ == "ago":
+        skip.add(head.i)
+    return skip
+
+
+def object_of(trig, span=None) -> str:
+    """The object of a predicate: its direct object, else its complement
+    ("receiving the document"), else its first prepositional object, else
+    (for a reporting verb) the reported clause; for a noun, what it is "of"."""
+    skip = _timex_skip(span)
+    lex = lexicon()
+    children = [c for c in trig.children if c.i not in skip]
+    if trig.pos_ == "NOUN":
+        for child in children:
+            if child.dep_ == "prep" and child.lower_ in ("of", "on", "to", "with", "against",
+                                                         "for"):
+                objs = [c for c in child.children if c.dep_ == "pobj" and c.i not in skip]
+                if objs:
+                    return _noun_phrase(objs[0])
+        return ""
+    if trig.pos_ != "VERB" and is_verbal(trig.head):
+        trig = trig.head
+        children = [c for c in trig.children if c.i not in skip]
+    for dep in ("dobj", "attr", "oprd"):
+        for child in children:
+            if child.dep_ == dep and child.lower_ not in lex.other_pronouns:
+                return _shorten(_phrase_tokens(child, skip, top=False), 10)
+    for child in children:
+        if child.dep_ == "xcomp" and child.pos_ in ("VERB", "AUX"):
+            return _shorten(_phrase_tokens(child, skip, top=False), 10)
+    for child in children:
+        if child.dep_ == "prep" and child.lower_ not in lex.side_prepositions:
+            objs = [c for c in child.children if c.dep_ == "pobj" and c.i not in skip]
+            if objs:
+                return _noun_phrase(objs[0])
+    if trig.lemma_.lower() in lex.reporting:
+        for child in children:
+            if child.dep_ == "ccomp":
+                return _shorten([t for t in _phrase_tokens(child, skip, top=False)
+                                 if t.dep_ != "mark"], 10)
+    for child in children:
+        if child.dep_ in PASSIVE_SUBJECT_DEPS and child.lower_ not in lex.other_pronouns:
+            return _noun_phrase(child)
+    return ""
+
+
+def _display_verb(trig):
+    """The verb a summary is told from: the copula of a predicate
+    ("has been independent"), the top of a chain of complements ("confirmed
+    receiving", "is pressing Kiev to accept")."""
+    verb = trig
+    if trig.pos_ in ("ADJ", "ADV", "ADP", "NOUN") and trig.dep_ in (
+            "acomp", "attr", "advmod", "prt", "prep") and is_verbal(trig.head):
+        verb = trig.head
+    elif trig.dep_ == "dobj" and trig.head.lemma_.lower() in lexicon().light:
+        verb = trig.head      # "held talks"
+    for _ in range(2):
+        if verb.dep_ in ("xcomp", "pcomp") and is_verbal(verb.head) and verb.head.i < verb.i:
+            verb = verb.head
+        else:
+            break
+    return verb
+
+
+def _verb_phrase(verb, skip: set, limit: int) -> str:
+    """The verb group and complements of ``verb``, told in that order even
+    where the reported clause comes first ("..., Reuters reported")."""
+    lex = lexicon()
+    group = [verb]
+    comps: dict[str, list] = defaultdict(list)
+    have_object = False
+    for child in verb.children:
+        if child.i in skip:
+            continue
+        dep = child.dep_
+        if dep in ("aux", "auxpass", "neg") and child.i < verb.i:
+            group.append(child)
+        elif dep == "prt":
+            group.append(child)
+        elif dep in ("dative", "dobj", "attr", "acomp", "oprd", "pobj"):
+            if child.tag_ not in ("WP", "WDT"):
+                comps["object"].extend(_phrase_tokens(child, skip, top=False))
+                have_object = True
+        elif dep in ("xcomp", "ccomp"):
+            comps[dep].extend(_phrase_tokens(child, skip, top=False))
+        elif dep == "agent":
+            comps["agent"].extend(_phrase_tokens(child, skip, top=False))
+    if not have_object and not comps["xcomp"]:
+        for child in verb.children:
+            if child.dep_ == "prep" and child.i not in skip and child.i > verb.i \
+                    and child.lower_ not in lex.side_prepositions:
+                comps["prep"].extend(_phrase_tokens(child, skip, top=False))
+                break
+    words: list = []
+    parts = [sorted(group, key=lambda t: t.i)]
+    for key in ("object", "prep", "agent", "xcomp", "ccomp"):
+        if comps[key]:
+            parts.append(sorted(set(comps[key]), key=lambda t: t.i))
+    text = ""
+    for part in parts:
+        room = limit - len(words)
+        if room <= 0:
+            text += "…"
+            break
+        piece = _shorten(part, room)
+        if not piece:
+            continue
+        if part[0].i < verb.i and part[0].dep_ != "aux" and part is not parts[0]:
+            # a reported clause told before its verb: "“...,” she said"
+            if part[0].i == 0 and part[0].pos_ != "PROPN" and piece[:2] != "I ":
+                piece = piece[:1].lower() + piece[1:]
+            if part[0].sent.start != part[0].i and not _starts_clause(part):
+                text += " " + piece
+            else:
+                text += ": " + piece
+        else:
+            text += (" " if text else "") + piece
+        words.extend(part)
+    return text.replace(" …", "…")
+
+
+def _starts_clause(part: list) -> bool:
+    """Whether a reported clause was the opening of its sentence (possibly
+    after a quote mark)."""
+    first = part[0]
+    return first.i == first.sent.start or all(
+        t.is_punct for t in first.doc[first.sent.start:first.i])
+
+
+def summary_of(trig, actors: list[str], span=None, names: "NameIndex | None" = None,
+               sent: Sentence | None = None, limit: int = 16) -> str:
+    """A short readable line: actor(s), predicate, object."""
+    skip = _timex_skip(span)
+    if trig.pos_ == "NOUN" and _display_verb(trig).i == trig.i:
+        drop = set()
+        for child in trig.children:
+            if child.i < trig.i and (child.dep_ in ("det", "poss") or (
+                    actors and child.dep_ in ("compound", "amod", "nmod")
+                    and child.ent_type_ in ACTOR_LABELS)):
+                drop.update(t.i for t in child.subtree)
+        toks = [t for t in _phrase_tokens(trig, skip) if t.i not in drop]
+        phrase = _shorten(toks, limit)
+        line = f"{_list_names(actors)}: {phrase}" if actors else phrase
+    else:
+        verb = _display_verb(trig)
+        subj, passive = _clause_subject(verb)
+        subj = _with_conjuncts(subj)
+        patients = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+        if patients:
+            who = _shorten([t for p in patients for t in _phrase_tokens(p, skip, top=False)
+                            if t.tag_ not in ("WP", "WDT")], 8)
+        elif passive:
+            who = _shorten([t for s in subj for t in _phrase_tokens(s, skip)], 8)
+        elif verb.i == trig.i or (verb.i == trig.head.i and trig.pos_ != "VERB"):
+            who = _list_names(actors)
+        else:
+            who = _list_names(actor_names(subj, names, sent)) if names else ""
+        if not who and subj and subj[0].pos_ == "PRON" and subj[0].lower_ not in (
+                "who", "which", "that"):
+            who = subj[0].text
+        phrase = _verb_phrase(verb, skip, limit)
+        line = f"{who} {phrase}" if who else phrase
+    line = line.strip()
+    return line[:1].upper() + line[1:] if line else ""
+
+
+def _list_names(names: list[str]) -> str:
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def sentence_entities(doc) -> list[str]:
+    """The named entities of a parsed sentence, each once, in order, titles
+    stripped from names ("Army Dan Driscoll" -> "Dan Driscoll")."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in NAMED_LABELS:
+            continue
+        text = " ".join(_strip_titles(ent.text.split(), ent.label_ == "PERSON"))
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+# --- anchor ------------------------------------------------------------------------------
+
+
+def describe(mention: Mention, sent: Sentence, trig, names: NameIndex, span=None) -> Mention:
+    """Fill the event fields of ``mention`` from its predicate token ``trig``."""
+    subj, passive = _subject_tokens(trig)
+    actors = [] if passive else actor_names(_with_conjuncts(subj), names, sent)
+    mention.trigger = trig.lemma_.lower()
+    mention.trigger_start = sent.start + trig.idx
+    mention.trigger_end = sent.start + trig.idx + len(trig.text)
+    mention.actors = actors
+    mention.object = object_of(trig, span)
+    mention.summary = summary_of(trig, actors, span, names, sent)
+    mention.entities = sentence_entities(sent.doc)
+    return mention
+
+
+def _sentence_of(article: Article, mention: Mention) -> Optional[Sentence]:
+    if 0 <= mention.sentence < len(article.sentences):
+        sent = article.sentences[mention.sentence]
+        if sent.start <= mention.start < sent.end:
+            return sent
+    return article.sentence_of(mention.start)
+
+
+def anchor(article: Article, undated: bool = False) -> Article:
+    """Tie each DATE/TIME mention of a parsed article to the predicate it dates.
+
+    Fills ``trigger`` (lemma), ``trigger_start``/``trigger_end`` (article
+    offsets), ``actors`` (full names), ``object``, ``summary`` and
+    ``entities`` of every DATE or TIME mention whose sentence has a parse.
+
+    With ``undated`` (the sentences must all be parsed), each sentence that
+    holds no temporal expression adds a mention for its main event, dated by
+    the publication date with granularity "reported", low confidence and
+    rule "undated"; its span is the trigger's, so ``text[start:end]`` still
+    round-trips.  Mentions stay sorted by start; "mention:<n>" anchors are
+    renumbered accordingly.  Returns the same article.
+    """
+    names = NameIndex(article)
+    for mention in article.mentions:
+        if mention.type not in ("DATE", "TIME"):
+            continue
+        sent = _sentence_of(article, mention)
+        if sent is None or sent.doc is None:
+            continue
+        span = _span_tokens(sent.doc, mention.start - sent.start, mention.end - sent.start)
+        trig = find_trigger(sent.doc, mention.start - sent.start, mention.end - sent.start)
+        if trig is None:
+            continue
+        if mention.sentence < 0:
+            mention.sentence = sent.index
+        describe(mention, sent, trig, names, span)
+    if undated:
+        _add_undated(article, names)
+    _sort_mentions(article)
+    return article
+
+
+def _add_undated(article: Article, names: NameIndex) -> None:
+    if article.published is None:
+        return
+    dated = {m.sentence for m in article.mentions}
+    dated.update(s.index for s in article.sentences
+                 for m in article.mentions if s.start <= m.start < s.end)
+    for sent in article.sentences:
+        if sent.index in dated or sent.doc is None:
+            continue
+        trig = main_event(sent.doc)
+        if trig is None:
+            continue
+        start = sent.start + trig.idx
+        mention = Mention(
+            start=start, end=start + len(trig.text), text=trig.text, type="DATE",
+            value=article.published.isoformat(), date_start=article.published,
+            date_end=article.published, granularity="reported", anchor="publication",
+            confidence=0.2, sentence=sent.index, rule="undated")
+        describe(mention, sent, trig, names)
+        article.mentions.append(mention)
+
+
+def _sort_mentions(article: Article) -> None:
+    order = sorted(range(len(article.mentions)),
+                   key=lambda i: (article.mentions[i].start, article.mentions[i].end, i))
+    if order == list(range(len(order))):
+        return
+    new_index = {old: new for new, old in enumerate(order)}
+    mentions = [article.mentions[i] for i in order]
+    for m in mentions:
+        if m.anchor.startswith("mention:"):
+            try:
+                m.anchor = f"mention:{new_index[int(m.anchor.split(':', 1)[1])]}"
+            except (ValueError, KeyError):
+                pass
+    article.mentions = mentions
+
+
+# --- merging across articles ----------------------------------------------------------
+
+_WORD = re.compile(r"[a-z][a-z’'\-]*[a-z]|[a-z]")
+
+
+def _stem(word: str) -> str:
+    """A crude stem: enough to meet "talks"/"talk", "agreed"/"agree"."""
+    word = word.replace("’", "'").split("'")[0]
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: len(word) - len(suffix)] + repl
+    return word
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset:
+    return frozenset(merge_settings()["stop_words"]["words"])
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased stems of the content words of ``text`` (no dates)."""
+    stops = _stop_words()
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in stops and len(w) > 1]
+
+
+def predicate_key(trigger: str, object_text: str = "") -> str:
+    """The synonym set of a predicate; a light verb ("hold talks") is keyed
+    by its object's head noun when that noun is known."""
+    lex = lexicon()
+    trigger = (trigger or "").lower()
+    if trigger in lex.light and object_text:
+        words = [w for w in _WORD.findall(object_text.lower())
+                 if w not in ("the", "a", "an", "full", "new")]
+        for word in words[:3]:
+            for form in (word, _stem(word)):
+                if form in lex.synonyms:
+                    return lex.synonyms[form]
+    return lex.synonyms.get(trigger, trigger)
+
+
+def _lemma_forms(word: str) -> tuple[str, ...]:
+    stem = _stem(word)
+    return (word, stem, stem + "e", stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem)
+
+
+def predicate_keys(trigger: str, object_text: str = "", summary: str = "",
+                   actors: str = "") -> frozenset:
+    """The synonym sets a mention's predicate belongs to: its trigger's, and
+    those of the first words of its summary after the actors, so that
+    "Kiev confirmed receiving ..." (trigger receive) also counts as confirm."""
+    lex = lexicon()
+    keys = {predicate_key(trigger, object_text)}
+    text = summary or ""
+    for name in sorted(_split(actors), key=len, reverse=True):
+        text = text.replace(name, " ")
+    words = [w for w in _WORD.findall(text.lower()) if w not in _stop_words()
+             or w in lex.synonyms]
+    for word in words[:3]:
+        for form in _lemma_forms(word):
+            if form in lex.synonyms:
+                keys.add(lex.synonyms[form])
+                break
+    return frozenset(keys)
+
+
+def _name_keys(cell: str) -> set[str]:
+    """Comparable keys of the actors in one cell: each name and its last word."""
+    keys = set()
+    for name in _split(cell):
+        words = name.lower().split()
+        if not words:
+            continue
+        keys.add(" ".join(words))
+        if len(words) <= 4:
+            keys.add(words[-1])
+    return keys
+
+
+def _split(cell) -> list[str]:
+    if not isinstance(cell, str) or not cell:
+        return []
+    return [part.strip() for part in cell.split(tables.LIST_SEP.strip()) if part.strip()]
+
+
+def _parse_day(value) -> Optional[date]:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+class _Clusters:
+    """Union-find of mentions keeping each cluster's common date interval."""
+
+    def __init__(self, starts: list[int], ends: list[int]):
+        self.parent = list(range(len(starts)))
+        self.start = list(starts)
+        self.end = list(ends)
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> bool:
+        a, b = self.find(i), self.find(j)
+        if a == b:
+            return True
+        start, end = max(self.start[a], self.start[b]), min(self.end[a], self.end[b])
+        if start > end:     # the two groups' dates do not agree
+            return False
+        if b < a:
+            a, b = b, a
+        self.parent[b] = a
+        self.start[a], self.end[a] = start, end
+        return True
+
+
+def _tfidf_rows(word_lists: list[list[str]], idf: dict) -> list[dict]:
+    rows = []
+    for words in word_lists:
+        counts = Counter(words)
+        vec = {w: (1 + math.log(c)) * idf.get(w, 1.0) for w, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        rows.append({w: v / norm for w, v in vec.items()})
+    return rows
+
+
+def _cosine(a: dict, b: dict) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(w, 0.0) for w, v in a.items())
+
+
+def _block_cosines(rows: list[dict]) -> np.ndarray:
+    """Cosine matrix of a block of sparse rows (dense within the block)."""
+    vocab = {}
+    for row in rows:
+        for w in row:
+            vocab.setdefault(w, len(vocab))
+    mat = np.zeros((len(rows), max(1, len(vocab))), dtype=np.float32)
+    for i, row in enumerate(rows):
+        for w, v in row.items():
+            mat[i, vocab[w]] = v
+    return mat @ mat.T
+
+
+def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[float, int, int]]:
+    """Pairs of mention rows (positions in ``frame``) that report one event,
+    each with a score (higher first when clusters are built).
+
+    ``frame`` holds the columns: doc_id, trigger_start, day_start, day_end
+    (day ordinals), keys (predicate synonym sets), actor_keys, object_words,
+    reporting, coarse.
+    """
+    settings = merge_settings()["similarity"]
+    same_event, supporting = float(settings["same_event"]), float(settings["supporting"])
+    pairs: list[tuple[float, int, int]] = []
+    starts = frame["day_start"].to_numpy()
+    ends = frame["day_end"].to_numpy()
+    docs = frame["doc_id"].to_numpy()
+    trig_starts = frame["trigger_start"].to_numpy()
+    keys = frame["keys"].to_list()
+    actor_keys = frame["actor_keys"].to_list()
+    object_words = frame["object_words"].to_list()
+    reporting = frame["reporting"].to_numpy()
+    coarse = frame["coarse"].to_numpy()
+
+    # 1. one predicate in one article dated twice ("on Thursday, Nov. 20")
+    by_trigger: dict = defaultdict(list)
+    for i in range(len(frame)):
+        by_trigger[(docs[i], trig_starts[i])].append(i)
+    for group in by_trigger.values():
+        for a in group[1:]:
+            pairs.append((3.0, group[0], a))
+
+    # 2. same or synonymous predicate, nested dates, overlapping actors/objects
+    by_key: dict = defaultdict(list)
+    for i in range(len(frame)):
+        for key in keys[i]:
+            by_key[key].append(i)
+    seen: set = set()
+    for members in by_key.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: (starts[i], ends[i], i))
+        m_starts = [starts[i] for i in members]
+        for i in members:
+            lo = bisect_left(m_starts, starts[i])
+            hi = bisect_right(m_starts, ends[i])
+            for j in members[lo:hi]:
+                # j starts inside i: nested when it also ends inside i, or
+                # when both start on the same day (then i is inside j)
+                if j == i or not (ends[j] <= ends[i] or starts[j] == starts[i]):
+                    continue
+                pair = (min(i, j), max(i, j))
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                overlap = bool(actor_keys[i] & actor_keys[j]) or \
+                    len(object_words[i] & object_words[j]) >= 2 or (
+                        object_words[i] and object_words[i] == object_words[j])
+                # within one article, a predicate told twice with no actor
+                # against it is one event
+                same_doc = docs[i] == docs[j] and (
+                    not actor_keys[i] or not actor_keys[j] or overlap)
+                if not overlap and not same_doc:
+                    continue
+                cos = _cosine(vectors[i], vectors[j])
+                if (reporting[i] or reporting[j] or coarse[i] or coarse[j] or not overlap) \
+                        and cos < supporting:
+                    continue
+                pairs.append((1.0 + cos, pair[0], pair[1]))
+
+    # 3. sentences close in meaning, same date interval, whatever the predicate
+    by_interval: dict = defaultdict(list)
+    for i in range(len(frame)):
+        by_interval[(starts[i], ends[i])].append(i)
+    for members in by_interval.values():
+        if len(members) < 2:
+            continue
+        sims = _block_cosines([vectors[i] for i in members])
+        rows, cols = np.nonzero(np.triu(sims, 1) >= same_event)
+        for r, c in zip(rows.tolist(), cols.tolist()):
+            i, j = members[r], members[c]
+            pairs.append((float(sims[r, c]), min(i, j), max(i, j)))
+    return pairs
+
+
+def _event_id(mention_ids: Iterable[str]) -> str:
+    digest = hashlib.sha1("\n".join(sorted(mention_ids)).encode("utf-8")).hexdigest()
+    return "ev-" + digest[:12]
+
+
+def _confidence(base: float, n_sources: int, n_docs: int, undated: bool) -> float:
+    """Event confidence: the mentions' confidence times a corroboration that
+    grows with each independent source (and less with each further article
+    of a source already counted)."""
+    conf = merge_settings()["confidence"]
+    if base <= 0:
+        base = float(conf["default_base"])
+    doubt = (1 - float(conf["single_source"])) \
+        * float(conf["per_source"]) ** max(0, n_sources - 1) \
+        * float(conf["per_document"]) ** max(0, n_docs - n_sources)
+    value = base * (1 - doubt)
+    if undated:
+        value = min(value, float(conf["undated_cap"]))
+    return round(value, 3)
+
+
+GRANULARITY_ORDER = ["time", "day", "week", "month", "quarter", "season", "year", "decade",
+                     "century"]
+
+
+def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give mentions that report the same real-world event one ``event_id``.
+
+    mentions, documents: tables shaped like mentions.csv and documents.csv
+    (list cells joined by ``tables.LIST_SEP``, dates as ISO strings).
+
+    A DATE or TIME mention with a date and a trigger takes part.  Two such
+    mentions (from any articles, or the same one) are one event when their
+    dates are compatible (one interval inside the other, which includes the
+    same day) and either their predicates are the same or synonymous with
+    overlapping actors or objects, or their sentences are close in meaning
+    (same interval only).  Mentions of articles that duplicate another are
+    left out.  Clusters never join when their intervals do not intersect.
+
+    Returns (mentions with ``event_id`` filled, events table with
+    ``tables.EVENT_COLUMNS``), both independent of the order of the rows.
+    """
+    mentions = mentions.copy()
+    if "event_id" not in mentions.columns:
+        mentions["event_id"] = ""
+    mentions["event_id"] = ""
+    if mentions.empty:
+        return mentions, tables.frame([], tables.EVENT_COLUMNS)
+    docs = documents.copy() if documents is not None else pd.DataFrame(columns=["doc_id"])
+    doc_text = dict(zip(docs.get("doc_id", []), docs.get("text", [""] * len(docs))))
+    doc_source = dict(zip(docs.get("doc_id", []), docs.get("source", [""] * len(docs))))
+    duplicates = {d for d, dup in zip(docs.get("doc_id", []), docs.get("duplicate_of", []))
+                  if isinstance(dup, str) and dup}
+
+    frame = _candidates(mentions, duplicates)
+    if frame.empty:
+        return mentions, tables.frame([], tables.EVENT_COLUMNS)
+    vectors = _vectors(frame, doc_text)
+    pairs = candidate_pairs(frame, vectors)
+    # canonical order: strongest pairs first, ties by mention ids
+    ids = frame["mention_id"].to_list()
+    pairs.sort(key=lambda p: (-round(p[0], 6), ids[p[1]], ids[p[2]]))
+    clusters = _Clusters(frame["day_start"].to_list(), frame["day_end"].to_list())
+    for _, i, j in pairs:
+        clusters.union(i, j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(frame)):
+        groups[clusters.find(i)].append(i)
+
+    event_rows = []
+    event_of_row: dict = {}
+    for root, members in groups.items():
+        row = _event_row(frame, members, clusters.start[root], clusters.end[root],
+                         doc_text, doc_source)
+        event_rows.append(row)
+        for i in members:
+            event_of_row[frame.index[i]] = row["event_id"]
+    for index, event_id in event_of_row.items():
+        mentions.at[index, "event_id"] = event_id
+    events = tables.frame(event_rows, tables.EVENT_COLUMNS)
+    events = events.sort_values(["date_start", "date_end", "event_id"], kind="stable")
+    return mentions, events.reset_index(drop=True)
+
+
+def _candidates(mentions: pd.DataFrame, duplicates: set) -> pd.DataFrame:
+    """The mentions taking part in merging, with the columns merging needs."""
+    lex = lexicon()
+    m = mentions
+    col = lambda name: m[name] if name in m.columns else pd.Series([""] * len(m), index=m.index)
+    starts = col("date_start").map(_parse_day)
+    ends = col("date_end").map(_parse_day)
+    keep = (col("type").isin(["DATE", "TIME"]) & starts.notna()
+            & (col("trigger").fillna("").astype(str) != "")
+            & ~col("doc_id").isin(duplicates))
+    frame = m[keep].copy()
+    if frame.empty:
+        return frame
+    frame["day_start"] = starts[keep].map(lambda d: d.toordinal())
+    frame["day_end"] = [
+        (e if e is not None and e >= s else s).toordinal()
+        for s, e in zip(starts[keep], ends[keep])]
+    frame["trigger_start"] = pd.to_numeric(frame.get("trigger_start"), errors="coerce").fillna(-1)
+    frame["keys"] = [predicate_keys(t, o, su, a) for t, o, su, a in zip(
+        frame["trigger"].astype(str), frame.get("object", "").astype(str),
+        frame.get("summary", "").astype(str), frame.get("actors", "").astype(str))]
+    frame["actor_keys"] = [_name_keys(a) for a in frame.get("actors", "").astype(str)]
+    frame["object_words"] = [set(content_words(o)) for o in frame.get("object", "").astype(str)]
+    frame["reporting"] = frame["trigger"].astype(str).str.lower().isin(lex.reporting)
+    gran = frame.get("granularity", "").astype(str)
+    frame["coarse"] = ((frame["day_end"] - frame["day_start"]) > 7) | gran.eq("reported")
+    frame = frame.sort_values("mention_id", kind="stable")
+    return frame
+
+
+def _sentence_text(row, doc_text: dict) -> str:
+    text = doc_text.get(row.doc_id, "") or ""
+    try:
+        start, end = int(row.sentence_start), int(row.sentence_end)
+    except (TypeError, ValueError):
+        start = end = -1
+    if 0 <= start < end <= len(text):
+        return text[start:end]
+    return f"{getattr(row, 'summary', '')} {getattr(row, 'text', '')}"
+
+
+def _vectors(frame: pd.DataFrame, doc_text: dict) -> list[dict]:
+    word_lists = [content_words(_sentence_text(row, doc_text)) for row in frame.itertuples()]
+    df = Counter(w for words in word_lists for w in set(words))
+    n = len(word_lists)
+    idf = {w: math.log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
+    return _tfidf_rows(word_lists, idf)
+
+
+def _event_row(frame: pd.DataFrame, members: list[int], start: int, end: int,
+               doc_text: dict, doc_source: dict) -> dict:
+    rows = frame.iloc[sorted(members, key=lambda i: frame["mention_id"].iat[i])]
+    mention_ids = rows["mention_id"].astype(str).to_list()
+    conf = pd.to_numeric(rows.get("confidence"), errors="coerce").fillna(0.0)
+
+    def quality(r) -> tuple:
+        return (bool(r.actors), bool(getattr(r, "object", "")), float(r.confidence or 0)
+                if str(r.confidence).replace(".", "", 1).isdigit() else 0.0,
+                -len(str(r.summary)) if len(str(r.summary)) > 90 else 0, str(r.mention_id))
+    ranked = sorted(rows.itertuples(), key=quality, reverse=True)
+    best = ranked[0]
+    triggers = Counter(rows["trigger"].astype(str))
+    trigger = max(triggers.items(), key=lambda kv: (kv[1], kv[0] == best.trigger, kv[0]))[0]
+    actors = _union_names(rows.get("actors", pd.Series(dtype=str)).astype(str))
+    doc_ids = sorted(set(rows["doc_id"].astype(str)))
+    sources = sorted({str(doc_source.get(d, "") or "") for d in doc_ids} - {""})
+    n_sources = len({(str(doc_source.get(d, "") or "") or d) for d in doc_ids})
+    texts = list(dict.fromkeys(rows["text"].astype(str)))
+    grans = [g for g in rows.get("granularity", pd.Series(dtype=str)).astype(str) if g]
+    granularity = _granularity(rows, start, end, grans)
+    undated = bool(grans) and all(g == "reported" for g in grans)
+    return {
+        "event_id": _event_id(mention_ids),
+        "date_start": date.fromordinal(start).isoformat(),
+        "date_end": date.fromordinal(end).isoformat(),
+        "granularity": granularity,
+        "summary": best.summary or best.text,
+        "trigger": trigger,
+        "actors": tables.LIST_SEP.join(actors),
+        "object": getattr(best, "object", "") or "",
+        "doc_ids": tables.LIST_SEP.join(doc_ids),
+        "sources": tables.LIST_SEP.join(sources),
+        "n_docs": len(doc_ids),
+        "mention_ids": tables.LIST_SEP.join(mention_ids),
+        "texts": tables.LIST_SEP.join(texts),
+        "sentence": _sentence_text(best, doc_text),
+        "confidence": _confidence(float(conf.mean()) if len(conf) else 0.0,
+                                  n_sources, len(doc_ids), undated),
+    }
+
+
+def _granularity(rows: pd.DataFrame, start: int, end: int, grans: list[str]) -> str:
+    """The granularity of the mention whose interval is the event's, else
+    the finest one."""
+    for r in rows.itertuples():
+        if r.day_start == start and r.day_end == end and getattr(r, "granularity", ""):
+            return r.granularity
+    known = [g for g in grans if g in GRANULARITY_ORDER]
+    if known:
+        return min(known, key=GRANULARITY_ORDER.index)
+    return grans[0] if grans else ""
+
+
+def _union_names(cells: Iterable[str]) -> list[str]:
+    """All actor names, most frequent first; a bare surname is dropped when
+    a fuller name ending with it is there ("Rubio" within "Marco Rubio")."""
+    counts: Counter = Counter()
+    first: dict = {}
+    for cell in cells:
+        for name in _split(cell):
+            counts[name] += 1
+            first.setdefault(name, len(first))
+    names = sorted(counts, key=lambda n: (-counts[n], first[n]))
+    out = []
+    for name in names:
+        if any(other != name and other.endswith(" " + name) for other in names):
+            continue
+        out.append(name)
+    return out
