@@ -20,6 +20,11 @@ from conftest import PROJECT, SEEDS
 TESTS = Path(__file__).resolve().parent
 
 
+def open_store(path, fingerprint: str = "t") -> Store:
+    """A store with a fixed fingerprint: these tests must not depend on the code's."""
+    return Store(path, fingerprint=fingerprint)
+
+
 def make_article(i: int, n_mentions: int | None = None, version: int = 0) -> Article:
     """A synthetic processed article (no tagger needed): text, one sentence
     per line and mentions whose offsets point into the text."""
@@ -76,16 +81,16 @@ def assert_same(store: Store, articles):
 
 def test_store_tables_equal_the_in_memory_tables(tmp_path):
     articles = [make_article(i) for i in range(20)]
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         assert add_new(store, articles) == 20
         assert_same(store, articles)
 
 
 def test_rerun_adds_nothing_twice(tmp_path):
     articles = [make_article(i) for i in range(15)]
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         add_new(store, articles)
-    with Store(tmp_path / "s.duckdb") as store:  # a second run, a new process would do the same
+    with open_store(tmp_path / "s.duckdb") as store:  # a second run, a new process would do the same
         assert add_new(store, articles) == 0
         for article in articles[:5]:  # adding again anyway replaces, never duplicates
             store.add(*rows_of(article))
@@ -97,7 +102,7 @@ def test_rerun_adds_nothing_twice(tmp_path):
 
 def test_changed_article_replaces_its_rows_in_place(tmp_path):
     articles = [make_article(i) for i in range(6)]
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         add_new(store, articles)
         articles[2] = make_article(2, n_mentions=2, version=1)  # new text, fewer mentions
         assert add_new(store, articles) == 1
@@ -110,7 +115,7 @@ def test_changed_article_replaces_its_rows_in_place(tmp_path):
 def test_metadata_change_alone_counts_as_a_change(tmp_path):
     article = make_article(1)
     doc_row, mention_rows = rows_of(article)
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         store.add(doc_row, mention_rows)
         article.published = date(2025, 12, 24)  # a corrected date in the manifest
         changed = rows_of(article)[0]
@@ -119,11 +124,32 @@ def test_metadata_change_alone_counts_as_a_change(tmp_path):
         assert store.has(doc_row["content_hash"], doc_row)
 
 
+def test_rows_made_by_other_code_are_made_again(tmp_path):
+    articles = [make_article(i) for i in range(5)]
+    with open_store(tmp_path / "s.duckdb", "old-code") as store:
+        add_new(store, articles)
+    with open_store(tmp_path / "s.duckdb", "new-code") as store:
+        assert store.stale() == 5
+        assert not store.has(rows_of(articles[0])[0]["content_hash"])
+        assert add_new(store, articles) == 5  # all made again ...
+        assert store.stale() == 0
+        assert_same(store, articles)  # ... replacing, not duplicating
+    with open_store(tmp_path / "s.duckdb", "new-code") as store:
+        assert add_new(store, articles) == 0
+
+
+def test_code_fingerprint_follows_the_options():
+    from timeline.store import code_fingerprint
+
+    assert code_fingerprint({"undated": True}) == code_fingerprint({"undated": True})
+    assert code_fingerprint({"undated": True}) != code_fingerprint({"undated": False})
+
+
 def test_add_many_is_one_transaction_of_whole_articles(tmp_path, monkeypatch):
     from timeline import store as store_mod
 
     articles = [make_article(i) for i in range(10)]
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         store.add_many([rows_of(a) for a in articles[:4]])
         real_insert = store_mod._insert
 
@@ -142,7 +168,7 @@ def test_add_many_is_one_transaction_of_whole_articles(tmp_path, monkeypatch):
         assert not store.has(rows_of(articles[5])[0]["content_hash"])
         store.add_many([rows_of(a) for a in articles[4:]])
         assert_same(store, articles)
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         assert_same(store, articles)
 
 
@@ -153,7 +179,7 @@ def test_values_of_unexpected_types_come_back_unchanged(tmp_path):
     mention_rows[0]["start"] = "not a number"
     mention_rows[1]["confidence"] = 1  # an int where floats are expected
     mention_rows[2]["actors"] = ["a", "b"]
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         store.add(doc_row, mention_rows)
         stored = store.mentions()
         assert stored.start.tolist()[0] == "not a number"
@@ -168,7 +194,7 @@ def test_extra_columns_round_trip(tmp_path):
     doc_row["language"] = "en"
     for i, row in enumerate(mention_rows):
         row["tense"] = "past" if i % 2 else None
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         store.add(doc_row, mention_rows)
         pd.testing.assert_frame_equal(store.documents(),
                                       tables.frame([doc_row], tables.DOCUMENT_COLUMNS))
@@ -178,7 +204,7 @@ def test_extra_columns_round_trip(tmp_path):
 
 def test_events_and_runs(tmp_path):
     articles = [make_article(i, n_mentions=2) for i in range(3)]
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         run = store.start_run()
         add_new(store, articles)
         mentions = store.mentions()
@@ -192,7 +218,7 @@ def test_events_and_runs(tmp_path):
             tables.EVENT_COLUMNS)
         store.replace_events(events)
         store.finish_run({"articles": 3})
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         pd.testing.assert_frame_equal(store.events(), events)
         pairs = store.sql("SELECT mention_id, event_id FROM mention_events ORDER BY mention_id")
         assert len(pairs) == 6 and set(pairs.event_id) == {"e0", "e1", "e2"}
@@ -204,7 +230,7 @@ def test_events_and_runs(tmp_path):
 
 def test_memory_store(tmp_path):
     articles = [make_article(i) for i in range(3)]
-    with Store(":memory:") as store:
+    with open_store(":memory:") as store:
         add_new(store, articles)
         assert_same(store, articles)
     assert not any(tmp_path.iterdir())
@@ -253,7 +279,7 @@ CHILD = textwrap.dedent("""
     sys.path[:0] = [{tests!r}, {project!r}]
     from test_store import make_article, rows_of
     from timeline.store import Store
-    store = Store(sys.argv[1])
+    store = Store(sys.argv[1], fingerprint="t")
     store.sql("SET checkpoint_threshold = '16KB'")  # checkpoints all the time: kill during them too
     batch = int(sys.argv[2])
     todo = []
@@ -313,16 +339,16 @@ def test_kill_9_while_adding_then_resume_equals_a_clean_run(tmp_path, batch):
     killed = 0
     for lines in (3, 4):  # killed twice, each time after a few more commits
         killed += kill_after(path, script, lines, batch)
-        with Store(path) as store:
+        with open_store(path) as store:
             every_article_whole(store)
     assert killed == 2, "the child finished before it could be killed"
     articles = [make_article(i, n_mentions=40 if i % 5 == 0 else None) for i in range(N_KILL)]
-    with Store(path) as store:
+    with open_store(path) as store:
         stored = store.counts()["documents"]
         assert 0 < stored < N_KILL
         assert add_new(store, articles) == N_KILL - stored  # only the missing ones
         assert_same(store, articles)
-    with Store(tmp_path / "clean.duckdb") as clean, Store(path) as resumed:
+    with open_store(tmp_path / "clean.duckdb") as clean, open_store(path) as resumed:
         add_new(clean, articles)
         pd.testing.assert_frame_equal(resumed.documents(), clean.documents())
         pd.testing.assert_frame_equal(resumed.mentions(), clean.mentions())
@@ -339,6 +365,6 @@ def test_pipeline_with_a_store_gives_the_in_memory_tables(tmp_path, seed_tables)
     for name in ("documents", "mentions", "events"):
         pd.testing.assert_frame_equal(getattr(first, name), getattr(seed_tables, name))
         pd.testing.assert_frame_equal(getattr(second, name), getattr(seed_tables, name))
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         assert store.counts()["documents"] == len(seed_tables.documents)
         assert len(store.runs()) == 2

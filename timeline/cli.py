@@ -242,7 +242,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             raise
         from .corpus import CorpusError
         from .nlp import ModelNotFound
-        if isinstance(error, CorpusError):
+        from .store import StoreError
+        if isinstance(error, (CorpusError, StoreError)):
             print(f"timeline {args.command}: {error}", file=sys.stderr)
             return 2
         kind = "" if isinstance(error, ModelNotFound) else f"{type(error).__name__}: "

@@ -248,7 +248,7 @@ def anchoring_details(gold_paths, nlp=None) -> list[dict]:
         events.anchor(article)
         for mention, spans in paired:
             sent = article.sentences[mention.sentence]
-            span = events._span_tokens(sent.doc, mention.start - sent.start,
+            span = events.span_tokens(sent.doc, mention.start - sent.start,
                                        mention.end - sent.start)
             verb = events.nearest_verb(sent.doc, span) if span is not None else None
             v_start = sent.start + verb.idx if verb is not None else -1
@@ -274,15 +274,20 @@ def anchoring(gold_paths, nlp=None) -> dict:
     that a TLINK ties to EVENTs of its own sentence, a mention is made at the
     gold span, the sentence parsed and :func:`timeline.events.anchor` run:
     it is right when its trigger overlaps one of those events.  The
-    baseline takes the VERB token nearest to the expression.
+    baseline takes the VERB token nearest to the expression.  Accuracies are
+    percentages (like :func:`task_a`'s figures); ``n`` counts the evaluated
+    expressions.
     """
     from . import timeml
 
     rows = anchoring_details(gold_paths, nlp)
     n = len(rows)
+
+    def pct(key: str) -> float:
+        return round(100 * sum(r[key] for r in rows) / n, 2) if n else 0.0
     return {
-        "accuracy": round(sum(r["correct"] for r in rows) / n, 4) if n else 0.0,
-        "baseline_accuracy": round(sum(r["baseline_correct"] for r in rows) / n, 4) if n else 0.0,
+        "accuracy": pct("correct"),
+        "baseline_accuracy": pct("baseline_correct"),
         "n": n,
         "n_files": len(list(timeml.find_files(gold_paths))),
     }

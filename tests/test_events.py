@@ -1,0 +1,461 @@
+"""The events stage: anchoring dates to predicates, and merging across articles."""
+
+import random
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from conftest import TBAQ
+from timeline import events, sentences, tables, timeml
+from timeline import nlp as nlp_mod
+from timeline.article import Article, Mention
+
+PUBLISHED = date(2025, 11, 21)
+
+
+def anchored(nlp, text: str, dates: list[str], undated: bool = False,
+             published=PUBLISHED) -> Article:
+    """An article of ``text`` with a DATE mention at each of ``dates``
+    (first occurrence), parsed and anchored."""
+    article = sentences.split(Article(doc_id="t", text=text, published=published))
+    for expr in dates:
+        start = text.index(expr)
+        sent = article.sentence_of(start)
+        sent.needs_parse = True
+        article.mentions.append(Mention(
+            start=start, end=start + len(expr), text=expr, type="DATE", value="2025-11-20",
+            date_start=date(2025, 11, 20), date_end=date(2025, 11, 20), granularity="day",
+            confidence=0.8, sentence=sent.index))
+    if undated:
+        for sent in article.sentences:
+            sent.needs_parse = True
+    nlp_mod.parse([article], nlp)
+    return events.anchor(article, undated=undated)
+
+
+def mention_for(article: Article, expr: str) -> Mention:
+    return next(m for m in article.mentions if m.text == expr)
+
+
+# --- anchoring: the examples of the issue ------------------------------------------------
+
+ISSUE_EXAMPLES = [
+    # (text, date expression, trigger lemma, trigger word, actors, summary start)
+    ("Kiev on Thursday confirmed receiving the document, with Vladimir Zelensky saying he "
+     "hopes to discuss it with US President Donald Trump “in the coming days.”",
+     "on Thursday", "confirm", "confirmed", ["Kiev"], "Kiev confirmed receiving the document"),
+    ("US Secretary of State Marco Rubio has hailed “tremendous progress” at talks in Geneva.\n"
+     "Rubio, Secretary of the Army Dan Driscoll, and special envoy Steve Witkoff met with "
+     "Ukrainian officials at the American mission in Geneva on Sunday as US President Donald "
+     "Trump’s deadline looms.",
+     "on Sunday", "meet", "met", ["Marco Rubio", "Dan Driscoll", "Steve Witkoff"],
+     "Marco Rubio, Dan Driscoll and Steve Witkoff met with Ukrainian officials"),
+    ("In its article on Wednesday, Reuters quoted anonymous sources as saying that “Washington "
+     "wants Kiev to accept the main points” of the reported peace plan.",
+     "on Wednesday", "quote", "quoted", ["Reuters"], "Reuters quoted anonymous sources"),
+    ("The confirmed submission of a US-backed peace plan on Thursday and the subsequent "
+     "publication of a reported text come as Vladimir Zelensky’s government is mired in a "
+     "major corruption scandal.",
+     "on Thursday", "submission", "submission", [],
+     "Confirmed submission of a US-backed peace plan"),
+    ("Kremlin spokesman Dmitry Peskov told journalists on Friday that the Russian government "
+     "had not yet been informed about Ukraine’s Vladimir Zelensky agreeing to negotiate on "
+     "the peace plan.",
+     "on Friday", "tell", "told", ["Dmitry Peskov"], "Dmitry Peskov told journalists that"),
+]
+
+
+@pytest.mark.parametrize("text, expr, lemma, word, actors, summary", ISSUE_EXAMPLES,
+                         ids=["confirm", "meet", "quote", "submission", "tell"])
+def test_issue_examples(nlp, text, expr, lemma, word, actors, summary):
+    article = anchored(nlp, text, [expr])
+    m = mention_for(article, expr)
+    assert m.trigger == lemma
+    assert text[m.trigger_start:m.trigger_end] == word
+    assert m.actors == actors
+    assert m.summary.startswith(summary)
+    assert expr not in m.summary          # the date is not repeated in the line
+
+
+def test_reported_speech_keeps_its_layer(nlp):
+    # the date dates the telling, not what was told
+    text = ("Dmitry Peskov told journalists on Friday that Russia had received the plan "
+            "and would study it.")
+    m = mention_for(anchored(nlp, text, ["on Friday"]), "on Friday")
+    assert m.trigger == "tell"
+    # a date inside the reported clause dates the reported event
+    text = "Dmitry Peskov said that Russia received the plan on Thursday."
+    m = mention_for(anchored(nlp, text, ["on Thursday"]), "on Thursday")
+    assert m.trigger == "receive"
+    assert m.actors == ["Russia"]
+
+
+def test_object_entities_and_offsets(nlp):
+    text = ISSUE_EXAMPLES[0][0]
+    m = mention_for(anchored(nlp, text, ["on Thursday"]), "on Thursday")
+    assert m.object == "receiving the document"
+    assert "Vladimir Zelensky" in m.entities and "Donald Trump" in m.entities
+    assert "Thursday" not in m.entities             # dates are not named entities
+
+
+def test_surname_and_pronoun_take_the_full_name(nlp):
+    text = ("Veteran German politician Sahra Wagenknecht has criticised the bloc.\n"
+            "In a post on X on Thursday, she wrote that the Europeans had isolated "
+            "themselves.\n"
+            "Kremlin spokesman Dmitry Peskov commented.\n"
+            "Peskov said on Friday that nothing specific was being discussed.")
+    article = anchored(nlp, text, ["on Thursday", "on Friday"])
+    assert mention_for(article, "on Thursday").actors == ["Sahra Wagenknecht"]
+    assert mention_for(article, "on Thursday").trigger == "write"
+    assert mention_for(article, "on Friday").actors == ["Dmitry Peskov"]
+
+
+def test_light_verb_event_noun_and_passive(nlp):
+    text = ("Sergey Shoigu held talks in Oman on Sunday.\n"
+            "The draft was handed to Kiev on Monday by US officials.")
+    article = anchored(nlp, text, ["on Sunday", "on Monday"])
+    talks = mention_for(article, "on Sunday")
+    assert talks.trigger == "talk" and talks.actors == ["Sergey Shoigu"]
+    assert talks.summary.startswith("Sergey Shoigu held talks")
+    handed = mention_for(article, "on Monday")
+    assert handed.trigger == "hand" and handed.actors == ["US officials"]
+    assert handed.summary.startswith("The draft was handed to Kiev")
+
+
+def test_only_parsed_date_and_time_mentions_are_anchored(nlp):
+    text = "The war has lasted for three years. Talks resumed on Friday."
+    article = sentences.split(Article(doc_id="t", text=text, published=PUBLISHED))
+    duration = Mention(start=text.index("three years"), end=text.index("three years") + 11,
+                       text="three years", type="DURATION", value="P3Y", sentence=0)
+    friday = Mention(start=text.index("on Friday"), end=text.index("on Friday") + 9,
+                     text="on Friday", type="DATE", sentence=1)
+    article.mentions = [duration, friday]
+    article.sentences[0].needs_parse = True
+    nlp_mod.parse([article], nlp)
+    events.anchor(article)
+    assert duration.trigger == "" and friday.trigger == ""   # no parse for sentence 1
+    article.sentences[1].needs_parse = True
+    nlp_mod.parse([article], nlp)
+    events.anchor(article)
+    assert duration.trigger == "" and friday.trigger == "resume"
+
+
+# --- undated sentences -------------------------------------------------------------------
+
+
+UNDATED_TEXT = ("Sergey Lavrov met Badr Abdelatty in Cairo.\n"
+                "The ministers discussed Gaza on Friday.\n"
+                "Egypt remains cautious.")
+
+
+def test_undated_sentences_keep_their_main_event(nlp):
+    article = anchored(nlp, UNDATED_TEXT, ["on Friday"], undated=True)
+    undated = [m for m in article.mentions if m.rule == "undated"]
+    assert [m.trigger for m in undated] == ["meet", "remain"]
+    for m in undated:
+        assert UNDATED_TEXT[m.start:m.end] == m.text            # offsets round-trip
+        assert (m.start, m.end) == (m.trigger_start, m.trigger_end)
+        assert m.type == "DATE" and m.granularity == "reported"
+        assert m.date_start == m.date_end == PUBLISHED and m.value == "2025-11-21"
+        assert m.confidence < 0.5 and m.anchor == "publication"
+    assert undated[0].actors == ["Sergey Lavrov"]
+    starts = [m.start for m in article.mentions]
+    assert starts == sorted(starts)
+    assert [m.sentence for m in article.mentions] == [0, 1, 2]
+
+
+def test_undated_is_off_by_default_and_needs_a_publication_date(nlp):
+    assert len(anchored(nlp, UNDATED_TEXT, ["on Friday"]).mentions) == 1
+    article = anchored(nlp, UNDATED_TEXT, ["on Friday"], undated=True, published=None)
+    assert len(article.mentions) == 1
+
+
+def test_sorting_renumbers_mention_anchors(nlp):
+    article = sentences.split(Article(doc_id="t", text=UNDATED_TEXT, published=PUBLISHED))
+    friday = UNDATED_TEXT.index("on Friday")
+    article.mentions = [Mention(start=friday, end=friday + 9, text="on Friday", type="DATE",
+                                anchor="mention:0", sentence=1)]
+    for sent in article.sentences:
+        sent.needs_parse = True
+    nlp_mod.parse([article], nlp)
+    events.anchor(article, undated=True)
+    assert article.mentions[1].text == "on Friday"
+    assert article.mentions[1].anchor == "mention:1"     # it still points at itself
+
+
+# --- merging -----------------------------------------------------------------------------
+
+
+def mention(mid: str, doc: str, day: str, trigger: str, actors: str = "", obj: str = "",
+            sentence: str = "", end: str = "", granularity: str = "day", summary: str = "",
+            kind: str = "DATE", confidence: str = "0.8", trigger_start: int = 0) -> dict:
+    return {"mention_id": mid, "doc_id": doc, "start": "0", "end": "1", "text": "Thursday",
+            "type": kind, "value": day, "date_start": day, "date_end": end or day,
+            "granularity": granularity, "mod": "", "anchor": "publication",
+            "confidence": confidence, "sentence": "0", "sentence_start": "-1",
+            "sentence_end": "-1", "event_id": "", "trigger": trigger,
+            "trigger_start": str(trigger_start), "trigger_end": str(trigger_start + 3),
+            "actor": actors.split("; ")[0], "actors": actors, "object": obj,
+            "summary": summary or f"{actors} {trigger} {obj} {sentence}", "entities": "",
+            "rule": ""}
+
+
+def documents(*rows) -> pd.DataFrame:
+    return pd.DataFrame([{"doc_id": d, "source": s, "duplicate_of": dup, "text": ""}
+                         for d, s, dup in rows])
+
+
+DOCS = documents(("rt-1", "RT", ""), ("ahram-2", "Ahram", ""), ("rt-3", "RT", ""),
+                 ("mwn-4", "Morocco World News", ""), ("rt-1-copy", "RT", "rt-1"))
+
+
+def merged(rows, docs=DOCS):
+    frame = pd.DataFrame(rows, columns=tables.MENTION_COLUMNS)
+    return events.merge(frame, docs)
+
+
+def test_same_event_from_two_outlets_merges():
+    mentions, evs = merged([
+        mention("rt-1:m0", "rt-1", "2025-11-20", "meet", "Sergey Lavrov; Badr Abdelatty",
+                "political consultations"),
+        mention("ahram-2:m3", "ahram-2", "2025-11-20", "talk", "Lavrov", "bilateral relations"),
+    ])
+    assert len(evs) == 1
+    event = evs.iloc[0]
+    assert event.doc_ids == "ahram-2; rt-1" and event.n_docs == 2
+    assert event.sources == "Ahram; RT"
+    assert event.mention_ids == "ahram-2:m3; rt-1:m0"
+    assert event.actors == "Sergey Lavrov; Badr Abdelatty"    # "Lavrov" folded in
+    assert set(mentions.event_id) == {event.event_id}
+    assert list(evs.columns) == tables.EVENT_COLUMNS
+
+
+def test_different_events_on_the_same_day_stay_apart():
+    day = "2025-11-20"
+    _, evs = merged([
+        mention("rt-1:m0", "rt-1", day, "confirm", "Kiev", "receiving the document",
+                "Kiev on Thursday confirmed receiving the document."),
+        mention("rt-3:m1", "rt-3", day, "receive", "Kiev", "a new draft peace plan",
+                summary="Kiev confirmed receiving a new draft peace plan from the US"),
+        mention("ahram-2:m0", "ahram-2", day, "report", "Politico",
+                "Andrey Sibiga complained to EU ministers"),
+        mention("mwn-4:m0", "mwn-4", day, "report", "Russia",
+                "it had taken full control of Kupyansk"),
+    ])
+    assert len(evs) == 3
+    kiev = evs[evs.actors == "Kiev"].iloc[0]
+    assert kiev.doc_ids == "rt-1; rt-3"      # "confirmed receiving" both ways
+    assert set(evs.actors) == {"Kiev", "Politico", "Russia"}
+
+
+def test_seed_events_of_2025_11_20_stay_apart_and_peskov_merges(seed_tables):
+    m = seed_tables.mentions
+    texts = dict(zip(seed_tables.documents.doc_id, seed_tables.documents.text))
+
+    def event_of(phrase: str, day: str) -> set:
+        rows = m[(m.date_start == day) & (m.event_id != "")]
+        found = {r.event_id for r in rows.itertuples()
+                 if phrase in texts[r.doc_id][int(r.sentence_start):int(r.sentence_end)]}
+        assert found, phrase
+        return found
+    confirm = event_of("Kiev on Thursday confirmed receiving", "2025-11-20")
+    politico = event_of("Politico reported on Thursday", "2025-11-20")
+    kupyansk = event_of("Kupyansk", "2025-11-20")
+    assert not (confirm & politico) and not (confirm & kupyansk) and not (politico & kupyansk)
+    peskov = event_of("Peskov told", "2025-11-21")
+    assert len(peskov) == 1                    # told journalists / told reporters
+    row = seed_tables.events.set_index("event_id").loc[peskov.pop()]
+    assert row.n_docs == 2
+
+
+def test_dates_must_be_compatible():
+    same = dict(trigger="meet", actors="Sergey Lavrov", obj="Badr Abdelatty",
+                sentence="Lavrov met Abdelatty in Cairo for talks on Gaza")
+    _, evs = merged([
+        mention("rt-1:m0", "rt-1", "2025-11-20", **same),
+        mention("ahram-2:m0", "ahram-2", "2025-11-21", **same),
+    ])
+    assert len(evs) == 2                       # two days: two meetings
+    _, evs = merged([
+        mention("rt-1:m0", "rt-1", "2025-11-20", **same),
+        mention("ahram-2:m0", "ahram-2", "2025-11-17", end="2025-11-23", granularity="week",
+                **same),
+    ])
+    assert len(evs) == 1                       # the day lies inside the week
+    event = evs.iloc[0]
+    assert (event.date_start, event.date_end, event.granularity) == (
+        "2025-11-20", "2025-11-20", "day")      # the tightest interval
+
+
+def test_sentences_close_in_meaning_merge_whatever_the_predicate():
+    first = "Russian forces took full control of Kupyansk, the Russian Defense Ministry said."
+    second = ("The Russian Defense Ministry said its forces had captured Kupyansk and taken "
+              "full control of the city.")
+    other = "Ukrainian officials denied that the city of Kupyansk had fallen."
+    docs = pd.DataFrame([
+        {"doc_id": "rt-1", "source": "RT", "duplicate_of": "", "text": first},
+        {"doc_id": "ahram-2", "source": "Ahram", "duplicate_of": "", "text": second},
+        {"doc_id": "mwn-4", "source": "MWN", "duplicate_of": "", "text": other}])
+    rows = [mention("rt-1:m0", "rt-1", "2025-11-20", "take", "Russian forces"),
+            mention("ahram-2:m0", "ahram-2", "2025-11-20", "say", "Defense Ministry"),
+            mention("mwn-4:m0", "mwn-4", "2025-11-20", "deny", "Ukrainian officials")]
+    for row, text in zip(rows, (first, second, other)):
+        row["sentence_start"], row["sentence_end"] = "0", str(len(text))
+    _, evs = merged(rows, docs)
+    assert sorted(evs.doc_ids) == ["ahram-2; rt-1", "mwn-4"]
+    assert evs.set_index("doc_ids").loc["ahram-2; rt-1", "sentence"] in (first, second)
+
+
+def test_similar_pairs_large_blocks_agree_with_the_exact_comparison(monkeypatch):
+    rng = random.Random(11)
+    vocab = ["".join(rng.choice("abcdefgh") for _ in range(5)) for _ in range(600)]
+    lists = [[rng.choice(vocab) for _ in range(12)] for _ in range(300)]
+    lists += [words[:10] + ["zzz", "yyy"] for words in lists[:40]]
+    rows = events._tfidf_rows(lists, {})
+    exact = events.similar_pairs(rows, 0.6)
+    monkeypatch.setattr(events, "DENSE_BLOCK", 10)
+    indexed = events.similar_pairs(rows, 0.6)
+    assert len(exact) >= 40
+    assert [(i, j) for i, j, _ in exact] == [(i, j) for i, j, _ in indexed]
+
+
+def test_a_coarse_mention_never_joins_two_different_days():
+    same = dict(trigger="meet", actors="Sergey Lavrov", obj="Badr Abdelatty",
+                sentence="Lavrov met Abdelatty in Cairo for talks on Gaza")
+    _, evs = merged([
+        mention("rt-1:m0", "rt-1", "2025-11-20", **same),
+        mention("rt-3:m0", "rt-3", "2025-11-01", end="2025-11-30", granularity="month",
+                **same),
+        mention("ahram-2:m0", "ahram-2", "2025-11-21", **same),
+    ])
+    for event in evs.itertuples():
+        assert event.date_start <= event.date_end
+    days = [e for e in evs.itertuples() if e.granularity == "day"]
+    assert len(days) == 2 and len(evs) == 2
+
+
+def test_one_predicate_dated_twice_in_an_article_is_one_event():
+    _, evs = merged([
+        mention("rt-1:m0", "rt-1", "2025-11-20", "sign", "Kiev", trigger_start=40),
+        mention("rt-1:m1", "rt-1", "2025-11-20", "sign", "Kiev", trigger_start=40),
+        mention("rt-1:m2", "rt-1", "2025-11-20", "attack", "Russia", trigger_start=90),
+    ])
+    assert sorted(evs.mention_ids) == ["rt-1:m0; rt-1:m1", "rt-1:m2"]
+
+
+def test_mentions_without_date_trigger_or_from_duplicates_get_no_event():
+    mentions, evs = merged([
+        mention("rt-1:m0", "rt-1", "", "meet", "Lavrov"),                  # no date
+        mention("rt-1:m1", "rt-1", "2025-11-20", "", "Lavrov"),            # no trigger
+        mention("rt-1:m2", "rt-1", "2025-11-20", "meet", kind="DURATION"),
+        mention("rt-1-copy:m0", "rt-1-copy", "2025-11-20", "meet", "Lavrov"),
+        mention("rt-3:m0", "rt-3", "2025-11-20", "meet", "Lavrov"),
+    ])
+    assert list(mentions.event_id != "") == [False, False, False, False, True]
+    assert evs.doc_ids.tolist() == ["rt-3"]
+
+
+def test_event_ids_are_deterministic_and_independent_of_row_order():
+    rows = [mention(f"{d}:m{i}", d, f"2025-11-{20 + i % 2}", t, a, o)
+            for i, (d, t, a, o) in enumerate([
+                ("rt-1", "meet", "Lavrov", "Abdelatty"), ("ahram-2", "talk", "Sergey Lavrov", ""),
+                ("rt-3", "report", "Reuters", "the plan"), ("mwn-4", "say", "Rubio", "peace"),
+                ("rt-1", "attack", "Russia", "Kupyansk"), ("ahram-2", "meet", "Lavrov", ""),
+                ("rt-3", "sign", "Kiev", "deal"), ("mwn-4", "confirm", "Kiev", "receipt")])]
+    first, events_first = merged(rows)
+    shuffled = rows[:]
+    random.Random(7).shuffle(shuffled)
+    second, events_second = merged(shuffled)
+    ids_first = dict(zip(first.mention_id, first.event_id))
+    ids_second = dict(zip(second.mention_id, second.event_id))
+    assert ids_first == ids_second
+    assert sorted(events_first.event_id) == sorted(events_second.event_id)
+    assert all(e.startswith("ev-") for e in ids_first.values())
+    assert len(set(ids_first.values())) < len(rows)        # something did merge
+
+
+def test_confidence_grows_with_independent_sources():
+    def confidence(docs: list[str]) -> float:
+        rows = [mention(f"{d}:m0", d, "2025-11-20", "meet", "Sergey Lavrov", "Abdelatty")
+                for d in docs]
+        _, evs = merged(rows)
+        assert len(evs) == 1
+        return float(evs.iloc[0].confidence)
+    one = confidence(["rt-1"])
+    same_outlet = confidence(["rt-1", "rt-3"])
+    two_outlets = confidence(["rt-1", "ahram-2"])
+    three_outlets = confidence(["rt-1", "ahram-2", "mwn-4"])
+    assert one < same_outlet < two_outlets < three_outlets <= 1.0
+
+
+def test_merge_of_an_empty_table():
+    mentions, evs = events.merge(pd.DataFrame(columns=tables.MENTION_COLUMNS), DOCS)
+    assert mentions.empty and evs.empty and list(evs.columns) == tables.EVENT_COLUMNS
+
+
+def test_merge_tolerates_missing_cells():
+    rows = [mention("rt-1:m0", "rt-1", "2025-11-20", "meet", "Lavrov"),
+            mention("ahram-2:m0", "ahram-2", "2025-11-20", "meet", "Lavrov")]
+    frame = pd.DataFrame(rows, columns=tables.MENTION_COLUMNS)
+    frame.loc[1, ["object", "summary", "confidence", "sentence_start"]] = float("nan")
+    frame = frame.drop(columns=["entities"])
+    docs = DOCS.copy()
+    docs.loc[0, "text"] = float("nan")
+    mentions, evs = events.merge(frame, docs)
+    assert len(evs) == 1 and "nan" not in evs.iloc[0].actors.lower()
+    assert "entities" in mentions.columns
+
+
+def test_merge_is_fast_on_many_mentions():
+    import time
+    rng = random.Random(3)
+    verbs = ["say", "meet", "report", "confirm", "reject", "attack", "visit", "sign"]
+    names = [f"Person{chr(65 + i % 26)}{chr(65 + i // 26)}" for i in range(60)]
+    rows = []
+    for i in range(6000):
+        day = f"2025-{9 + i % 3:02d}-{1 + rng.randrange(28):02d}"
+        rows.append(mention(f"d{i % 700}:m{i}", f"d{i % 700}", day, rng.choice(verbs),
+                            "; ".join(rng.sample(names, 2)), trigger_start=i))
+    docs = documents(*[(f"d{i}", f"S{i % 40}", "") for i in range(700)])
+    started = time.perf_counter()
+    mentions, evs = merged(rows, docs)
+    assert time.perf_counter() - started < 10
+    assert (mentions.event_id != "").all()
+    assert evs.n_docs.sum() >= len(evs)
+
+
+# --- the measure on gold TimeML -------------------------------------------------------------
+
+TML = """<?xml version="1.0" ?>
+<TimeML><DOCID>t</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="1998-08-08" functionInDocument="CREATION_TIME">1998-08-08</TIMEX3></DCT>
+<TEXT>Police <EVENT eid="e1" class="REPORTING">said</EVENT> <TIMEX3 tid="t1" type="DATE" value="1998-08-07">Friday</TIMEX3> that two bombs <EVENT eid="e2" class="OCCURRENCE">exploded</EVENT> near the embassy.
+The ministers <EVENT eid="e3" class="OCCURRENCE">met</EVENT> in Cairo on <TIMEX3 tid="t2" type="DATE" value="1998-08-06">Thursday</TIMEX3> before <EVENT eid="e4" class="OCCURRENCE">leaving</EVENT>.
+</TEXT>
+<MAKEINSTANCE eventID="e1" eiid="ei1"/><MAKEINSTANCE eventID="e2" eiid="ei2"/>
+<MAKEINSTANCE eventID="e3" eiid="ei3"/><MAKEINSTANCE eventID="e4" eiid="ei4"/>
+<TLINK lid="l1" relType="IS_INCLUDED" eventInstanceID="ei1" relatedToTime="t1"/>
+<TLINK lid="l2" relType="IS_INCLUDED" timeID="t2" relatedToEventInstance="ei3"/>
+</TimeML>
+"""
+
+
+def test_anchoring_measure_on_a_small_gold_file(tmp_path, nlp):
+    from timeline import evaluate
+    (tmp_path / "t.tml").write_text(TML, encoding="utf-8")
+    result = evaluate.anchoring([tmp_path], nlp)
+    assert result["n"] == 2 and result["n_files"] == 1
+    assert result["accuracy"] == 100.0
+    # the nearest verb to "Friday" is "said", to "Thursday" it is "leaving"
+    assert result["baseline_accuracy"] == 50.0
+
+
+@pytest.mark.skipif(not TBAQ.exists(), reason="TempEval-3 data not available")
+def test_anchoring_beats_the_nearest_verb_on_timebank(nlp):
+    from timeline import evaluate
+    files = sorted(timeml.find_files([TBAQ / "TimeBank"]))[:40]
+    result = evaluate.anchoring(files, nlp)
+    assert result["n"] > 100
+    assert result["accuracy"] >= result["baseline_accuracy"] + 8
+    assert result["accuracy"] >= 75

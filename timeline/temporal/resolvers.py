@@ -1,0 +1,707 @@
+"""From a candidate's captured words to its TIMEX3 value and interval.
+
+There is one resolver per pattern ``kind`` (see patterns.toml).  Each gets
+the mention, the groups its pattern captured and a :class:`Context` (the
+publication date, the tense of the clause, the dates named so far) and
+returns a :class:`Result`, or None when the candidate is not temporal
+after all.  Anchors: the publication date; the date named before, for
+anaphoric expressions ("the following day", "later in the day"); none for
+absolute dates and for relative ones without a publication date.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Optional
+
+from ..article import Article, Mention
+from . import tense as tense_mod
+from .rules import lookup, norm, rules
+from .values import GRAN_RANK, Point, duration_value, parse_number, parse_year, season_of
+
+
+@dataclass
+class Result:
+    """A resolved value: ``point`` (a calendar granule, giving value and
+    interval) or a plain ``value`` with an optional interval."""
+
+    point: Optional[Point] = None
+    value: str = ""
+    type: str = "DATE"
+    mod: str = ""
+    anchor: str = "none"
+    confidence: float = 0.8
+    start: Optional[date] = None
+    end: Optional[date] = None
+
+
+class Context:
+    """What resolving a mention needs besides its own words."""
+
+    def __init__(self, article: Article):
+        self.article = article
+        self.pub = article.published
+        #: (mention index, point) of the dates named so far that are not
+        #: themselves anaphoric: the candidates an anaphor can point back to.
+        self.history: list[tuple[int, Point]] = []
+        self.mention: Optional[Mention] = None
+        self._tense: Optional[str] = None
+
+    def start(self, mention: Mention) -> None:
+        self.mention, self._tense = mention, None
+
+    def tense(self) -> str:
+        if self._tense is None:
+            self._tense = tense_mod.tense(self.article, self.mention)
+        return self._tense
+
+    def last(self, finest: str = "century") -> Optional[tuple[int, Point]]:
+        """The latest date named before, no coarser than ``finest``."""
+        rank = GRAN_RANK.get(finest, 99)
+        for idx, p in reversed(self.history):
+            if p.year is not None and GRAN_RANK.get(p.gran, 99) <= rank:
+                return idx, p
+        return None
+
+    def anchor_point(self, gran: str) -> tuple[Optional[Point], str]:
+        """The publication date as a granule of ``gran`` (None without one)."""
+        if self.pub is None:
+            return None, "none"
+        return Point.of_day(self.pub, gran), "publication"
+
+
+# --- shared helpers -----------------------------------------------------------------
+
+_UNKNOWN = {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX", "year": "XXXX",
+            "quarter": "XXXX-QX", "half": "XXXX-HX", "day": "XXXX-XX-XX", "part": "XXXX-XX-XX"}
+
+
+def position_mod(groups: dict) -> str:
+    """TIMEX3 mod of "early/late/mid/the end of ..." (group ``pmod``)."""
+    word = groups.get("pmod")
+    if not word:
+        return ""
+    word = norm(word).rstrip("-")
+    return "END" if word == "end" else rules().vocab["position_modifiers"].get(word, "")
+
+
+def quantity_mod(groups: dict) -> str:
+    """TIMEX3 mod of "nearly/more than/post- ..." (group ``qmod``, ``orso``)."""
+    word = groups.get("qmod")
+    if not word:
+        return "APPROX" if groups.get("orso") == "or so" else ""
+    word = norm(word)
+    if word in ("post", "pre"):
+        return "AFTER" if word == "post" else "BEFORE"
+    return rules().vocab["quantity_modifiers"].get(word, "APPROX")
+
+
+def pick(candidates: list[tuple[date, object]], ref: date, tense: str):
+    """The candidate nearest ``ref``; distances on the side the tense
+    disfavours count ``tense_weights`` times more (resolution.toml)."""
+    before = [c for c in candidates if c[0] <= ref]
+    after = [c for c in candidates if c[0] >= ref]
+    prev = max(before, key=lambda c: c[0]) if before else None
+    nxt = min(after, key=lambda c: c[0]) if after else None
+    if prev is None or nxt is None:
+        return (prev or nxt)[1]
+    dp, dn = (ref - prev[0]).days, (nxt[0] - ref).days
+    weight = rules().resolution["tense_weights"].get(tense or "unknown", 1.5)
+    if tense == "future":
+        dp *= weight
+    else:
+        dn *= weight
+    return prev[1] if dp <= dn else nxt[1]
+
+
+def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Point, str, float]:
+    """Give a year to a month, day, season or quarter named without one.
+
+    ``make(year)`` builds the granule.  "last/next/this" place it from the
+    publication date; otherwise the tense of the clause: a future clause
+    takes the first month/season not yet over, other clauses the nearest,
+    leaning to the side of the tense.  Without a publication date the year
+    stays unknown.  Returns (point, anchor, confidence).
+    """
+    if ctx.pub is None:
+        return make(None), "none", 0.5
+    rel = norm(rel) if rel else ""
+    ref = ctx.pub
+    cands = [p for p in (make(y) for y in (ref.year - 1, ref.year, ref.year + 1)) if p.start()]
+    if not cands:
+        return make(None), "none", 0.5
+    here = Point.of_day(ref, cands[0].gran if cands[0].gran != "day" else "day").start()
+    if rel in ("last", "past", "the past", "this past"):
+        before = [p for p in cands if p.start() < here]
+        return (max(before, key=Point.start) if before else cands[0]), "publication", 0.85
+    if rel in ("next", "coming", "this coming"):
+        after = [p for p in cands if p.start() > here]
+        return (min(after, key=Point.start) if after else cands[-1]), "publication", 0.85
+    if rel == "this":
+        year = season_of(ref)[0] if gran == "season" else ref.year
+        same = [p for p in cands if p.year == year]
+        return (same[0] if same else cands[len(cands) // 2]), "publication", 0.85
+    t = ctx.tense()
+    if t == "future" and gran in ("month", "season"):
+        ahead = [p for p in cands if p.end() >= ref]
+        return min(ahead, key=Point.start), "publication", 0.8
+    middles = [(p.start() + (p.end() - p.start()) / 2, p) for p in cands]
+    return pick(middles, ref, t), "publication", 0.8
+
+
+def discussed(ctx: Context, gran: str) -> tuple[Optional[Point], str]:
+    """The period under discussion: the last one of that granularity named
+    in the text, else the last complete one before publication ("the
+    quarter" of an earnings report)."""
+    for idx, p in reversed(ctx.history):
+        if p.gran == gran:
+            return p, f"mention:{idx}"
+    if ctx.pub is None:
+        return None, "none"
+    return Point.of_day(ctx.pub, gran).shift(-1, gran), "publication"
+
+
+# --- calendar names -------------------------------------------------------------------
+
+
+def resolve_calendar(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """Dates, months, years, seasons, quarters, halves, decades, centuries."""
+    r = Result(mod=position_mod(g) or quantity_mod(g), confidence=0.95)
+    if g.get("after"):
+        r.mod = "ON_OR_AFTER"
+    year = parse_year(g.get("year")) if g.get("year") else None
+    if year is None and g.get("year2"):
+        year = parse_year(g["year2"])
+    if g.get("yrel"):                     # "June last year", "this year's third quarter"
+        if ctx.pub is None:
+            year = None
+        else:
+            year = ctx.pub.year + {"this": 0, "last": -1, "next": 1}[norm(g["yrel"])]
+            r.anchor = "publication"
+    if g.get("decade") or g.get("decade2d") or g.get("decadeword"):
+        if g.get("decade"):
+            first = int(g["decade"])
+        elif g.get("decade2d"):
+            first = 1900 + int(g["decade2d"])
+        else:
+            first = 1900 + 10 * lookup("decade_words", g["decadeword"])
+        r.point = Point("decade", first)
+        return r
+    if g.get("century"):
+        c = g["century"]
+        n = int(re.match(r"\d+", c).group()) if c[0].isdigit() else lookup("ordinals", c)
+        if not isinstance(n, int) or n <= 0:
+            return None
+        r.point = Point("century", (n - 1) * 100)
+        return r
+    make, gran = _calendar_maker(g)
+    if make is None:
+        if year is None:
+            return None
+        r.point = Point("year", year)
+        return r
+    if year is not None:
+        r.point = make(year)
+        if r.point.start() is None:
+            return None                   # "February 30"
+        return r
+    r.point, r.anchor, r.confidence = place_named(ctx, make, g.get("rel"), gran)
+    if r.point.year is None and gran == "day":
+        _year_from_text(ctx, r)
+    return r
+
+
+def _calendar_maker(g: dict):
+    """(make(year) -> Point, granularity) for the named part of a date."""
+    if g.get("quarter"):
+        q = lookup("ordinals", g["quarter"])
+        q = 4 if q == -1 else q
+        return (lambda y: Point("quarter", y, quarter=q)), "quarter"
+    if g.get("half") or g.get("qspan"):
+        h = 1 if norm(g.get("half") or g.get("qspan")) == "first" else 2
+        return (lambda y: Point("half", y, half=h)), "quarter"
+    if g.get("season"):
+        s = lookup("seasons", g["season"])
+        return (lambda y: Point("season", y, season=s)), "season"
+    month = int(g["mnum"]) if g.get("mnum") else lookup("months", g.get("month"))
+    if not month:
+        return None, ""
+    day = _day_number(g)
+    if day:
+        if not 1 <= day <= 31:
+            return None, ""
+        return (lambda y: Point("day", y, month, day)), "day"
+    return (lambda y: Point("month", y, month)), "month"
+
+
+def _day_number(groups: dict) -> int:
+    if groups.get("day"):
+        return int(re.match(r"\d+", groups["day"]).group())
+    if groups.get("dayword"):
+        v = lookup("ordinals", groups["dayword"])
+        return v if isinstance(v, int) and v > 0 else 0
+    return 0
+
+
+def _year_from_text(ctx: Context, r: Result) -> None:
+    """Without a publication date, a year named just before may give a
+    year-less date its year ("... in 2025 ... on 19 December"): lower
+    confidence, anchored on that mention."""
+    last = ctx.last("year")
+    if last is not None and last[1].gran in ("year", "month", "day"):
+        r.point = replace(r.point, year=last[1].year)
+        r.anchor, r.confidence = f"mention:{last[0]}", 0.5
+
+
+def resolve_holiday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """Named holidays: a fixed day, or the n-th weekday of a month."""
+    spec = lookup("holidays", g["holiday"])
+    if spec is None:
+        return None
+
+    def make(y):
+        if y is None:
+            return Point("day", None, spec[0], spec[1] if len(spec) == 2 else 0)
+        return Point.of_day(holiday_date(spec, y))
+
+    year = parse_year(g.get("year")) if g.get("year") else None
+    r = Result(confidence=0.9)
+    if year is not None:
+        r.point = make(year)
+    else:
+        r.point, r.anchor, r.confidence = place_named(ctx, make, g.get("rel"), "day")
+    return r
+
+
+def holiday_date(spec: list, year: int) -> date:
+    """The day of a holiday rule of vocabulary.toml in ``year``."""
+    if len(spec) == 2:
+        return date(year, spec[0], spec[1])
+    month, wd, n = spec[0], spec[1], spec[2]
+    first_day = spec[3] if len(spec) > 3 else 1
+    if n > 0:
+        d = date(year, month, first_day)
+        d += timedelta(days=(wd - d.isoweekday()) % 7)
+        return d + timedelta(weeks=n - 1)
+    d = date(year, month, _cal.monthrange(year, month)[1])
+    return d - timedelta(days=(d.isoweekday() - wd) % 7)
+
+
+# --- days of the week, today, parts of the day ---------------------------------------
+
+
+def resolve_weekday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """A weekday: "last/next/this Friday", "the previous Friday", or by tense:
+    a past clause takes the latest such day up to publication (the same day
+    included), a future clause the first one from publication on."""
+    wd = lookup("weekdays", g["weekday"])
+    part = lookup("parts_of_day", g.get("part")) if g.get("part") else ""
+    r = Result(confidence=0.85, type="TIME" if part else "DATE")
+    rel = norm(g.get("rel") or "")
+    unknown = f"XXXX-WXX-{wd}" + (f"T{part}" if part else "")
+    if rel in ("the previous", "the following", "the next", "the preceding", "the same"):
+        last = ctx.last("day")
+        if last is not None and last[1].day_point() is not None:
+            base, r.anchor = last[1].day_point().start(), f"mention:{last[0]}"
+        else:
+            base, r.anchor = ctx.pub, "publication"
+        if base is None:
+            r.value, r.anchor, r.confidence = unknown, "none", 0.3
+            return r
+        d = weekday_from(base, wd, -1 if rel in ("the previous", "the preceding") else 1)
+    elif ctx.pub is None:
+        r.value, r.confidence = unknown, 0.3
+        return r
+    else:
+        ref, r.anchor = ctx.pub, "publication"
+        if rel in ("last", "past", "this past"):
+            d = weekday_from(ref, wd, -1)
+        elif rel in ("next", "coming", "this coming"):
+            d = weekday_from(ref, wd, 1)
+        elif rel == "this":
+            d = ref + timedelta(days=wd - ref.isoweekday())
+        else:
+            t = ctx.tense()
+            prev = ref - timedelta(days=(ref.isoweekday() - wd) % 7)
+            nxt = ref + timedelta(days=(wd - ref.isoweekday()) % 7)
+            if t == "future":
+                d = nxt
+            elif t == "past":
+                d = prev
+            else:
+                lean = 1 if t == "present" else 3      # no verb: news reports the past
+                d = prev if (ref - prev).days <= lean * (nxt - ref).days else nxt
+                r.confidence = 0.7
+    r.point = Point.of_day(d)
+    if part:
+        r.point = replace(r.point, gran="part", part=part)
+    return r
+
+
+def weekday_from(base: date, wd: int, direction: int) -> date:
+    """The nearest weekday ``wd`` strictly before (-1) or after (+1) ``base``."""
+    if direction < 0:
+        return base - timedelta(days=(base.isoweekday() - wd) % 7 or 7)
+    return base + timedelta(days=(wd - base.isoweekday()) % 7 or 7)
+
+
+def resolve_deictic(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """today, yesterday, tomorrow, tonight, this morning, last night, overnight."""
+    word = norm(g.get("deictic") or "")
+    part = lookup("parts_of_day", g.get("part")) if g.get("part") else ""
+    offset = lookup("deictic_days", word)
+    if m.rule == "overnight":
+        offset, part = 0, "NI"
+    elif word == "this" or offset is None:
+        offset = 0
+    elif word == "last":                   # "last night" is yesterday's
+        offset = -1 if part == "NI" else 0
+    if word == "tonight":
+        part = "NI"
+    r = Result(mod=position_mod(g), confidence=0.9, type="TIME" if part else "DATE")
+    if ctx.pub is None:
+        r.value, r.confidence = "XXXX-XX-XX" + (f"T{part}" if part else ""), 0.3
+        return r
+    r.point, r.anchor = Point.of_day(ctx.pub + timedelta(days=offset)), "publication"
+    if part:
+        r.point = replace(r.point, gran="part", part=part)
+    return r
+
+
+def resolve_clock(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """Clock times, on the day named with them, else the day named before,
+    else the publication date."""
+    r = Result(type="TIME", mod=quantity_mod(g) or position_mod(g), confidence=0.85)
+    if g.get("clockword"):
+        hour, minute = {"noon": (12, 0), "midday": (12, 0), "midnight": (24, 0)}[norm(g["clockword"])]
+    else:
+        hour = int(g["hour"]) if g["hour"].isdigit() else parse_number(g["hour"])
+        minute = int(g.get("minute") or 0)
+        ampm = norm(g.get("ampm") or "").replace(".", "").replace(" ", "")
+        part = norm(g.get("part") or "")
+        if not isinstance(hour, int) or hour > 24 or (ampm.startswith("o") and hour > 12):
+            return None
+        if ampm.startswith("p") or part in ("afternoon", "evening"):
+            hour = hour + 12 if hour < 12 else hour
+        elif (ampm.startswith("a") or part == "morning") and hour == 12:
+            hour = 0
+    sub = None
+    if g.get("weekday"):
+        sub = resolve_weekday(m, {"weekday": g["weekday"]}, ctx)
+    elif g.get("deictic"):
+        sub = resolve_deictic(m, {"deictic": g["deictic"]}, ctx)
+    elif g.get("month"):
+        sub = resolve_calendar(m, {"month": g["month"], "day": g["day"]}, ctx)
+    day = None
+    if sub is not None:
+        day, r.anchor = sub.point, sub.anchor
+    else:
+        last = ctx.last("day")
+        if last is not None and last[1].day_point() is not None:
+            day, r.anchor = last[1].day_point(), f"mention:{last[0]}"
+        elif ctx.pub is not None:
+            day, r.anchor = Point.of_day(ctx.pub), "publication"
+    if day is None or day.year is None:
+        r.value, r.anchor, r.confidence = f"XXXX-XX-XXT{hour:02d}:{minute:02d}", "none", 0.4
+        return r
+    r.point = Point("time", day.year, day.month, day.dom, hour=hour, minute=minute)
+    return r
+
+
+# --- relative to publication or to the date before -------------------------------------
+
+_UNIT_GRAN = {"day": "day", "morning": "part", "afternoon": "part", "evening": "part",
+              "night": "part", "week": "week", "weekend": "weekend", "month": "month",
+              "quarter": "quarter", "year": "year", "decade": "decade", "century": "century"}
+_PART_OF_UNIT = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
+_ANAPHORIC = ("that", "that same", "the same", "the following", "the previous", "the preceding",
+              "the prior")
+
+
+def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """this/last/next/the coming ... + unit (publication date), and
+    that/the following/later in the ... + unit (the date named before)."""
+    unit = norm(g["unit"])
+    rel = norm(g.get("rel") or "this")
+    mod = position_mod(g)
+    gran = _UNIT_GRAN[unit]
+    text = ctx.article.text
+    after = text[m.end:m.end + 14].lower()
+    r = Result(mod=mod, confidence=0.85)
+    if rel == "the next" and gran in ("day", "part"):
+        rel = "the following"             # "the next day" counts from the date before
+    if rel in ("the", "that", "the same", "that same") and not mod \
+            and re.match(r"\s+(?:before|after|earlier|later)\b", after):
+        return None                        # "the year before": a signal, not a date
+    if rel == "the" and re.search(r"\b(?:by|per|a)\s+$", text[max(0, m.start - 6):m.start]):
+        return None                        # "louder by the month": distributive
+    if rel == "the" and not mod and gran in ("day", "part", "decade", "century"):
+        return None                        # "the day", "the night": too vague
+    if rel == "that" and not mod and gran in ("decade", "century"):
+        return None
+    if rel in ("the past", "the last", "past", "last") and gran in ("decade", "century"):
+        r.type, r.value = "DURATION", "P10Y" if gran == "decade" else "P100Y"
+        return r
+    if unit == "year" and rel == "the" and not mod \
+            and re.match(r"\s+(?:ended|ending|ends|to date)\b", after):
+        r.type, r.value = "DURATION", "P1Y"   # "for the year ended Sept. 30"
+        return r
+    relative = rules().vocab["relative_words"]
+    if gran == "quarter" and rel not in relative:
+        r.point, r.anchor = discussed(ctx, "quarter")
+        if r.point is None:
+            r.value, r.confidence = _UNKNOWN["quarter"], 0.3
+        return r
+    if rel in _ANAPHORIC or (rel == "the" and gran in ("day", "part")):
+        return _anaphoric_unit(r, unit, gran, rel, ctx)
+    if ctx.pub is None:
+        r.value, r.confidence = _UNKNOWN.get(gran, ""), 0.3
+        return r
+    step = relative.get(rel, 0)
+    r.anchor = "publication"
+    if gran == "weekend":
+        r.point = _weekend(ctx, rel)
+    elif gran in ("part", "day"):
+        r.point = Point.of_day(ctx.pub).shift(step, "day")
+        if gran == "part":
+            r.point, r.type = replace(r.point, gran="part", part=_PART_OF_UNIT[unit]), "TIME"
+    else:
+        r.point = Point.of_day(ctx.pub, gran).shift(step, gran)
+    return r
+
+
+def _anaphoric_unit(r: Result, unit: str, gran: str, rel: str, ctx: Context) -> Result:
+    step = rules().vocab["anaphoric_words"].get(rel, 0)
+    base_gran = "day" if gran == "part" else ("week" if gran == "weekend" else gran)
+    last = ctx.last(base_gran)
+    if last is not None:
+        base, r.anchor = last[1].coarsen(base_gran), f"mention:{last[0]}"
+    else:
+        base, r.anchor = ctx.anchor_point(base_gran)
+    if base is None:
+        r.value, r.confidence = _UNKNOWN.get(gran, ""), 0.3
+        return r
+    r.point, r.confidence = base.shift(step, base_gran), 0.7
+    if gran == "part":
+        r.point, r.type = replace(r.point, gran="part", part=_PART_OF_UNIT[unit]), "TIME"
+    return r
+
+
+def _weekend(ctx: Context, rel: str) -> Point:
+    """The weekend meant by "the/this/last/next weekend" on the publication date."""
+    week = Point.of_day(ctx.pub, "week")
+    on_weekend = ctx.pub.isoweekday() >= 6
+    if rel in ("last", "past", "the past", "this past", "the last"):
+        step = -1
+    elif rel in ("next", "the next"):
+        step = 1 if on_weekend else 0
+    elif rel in ("the", "that"):
+        step = 0 if on_weekend or ctx.tense() == "future" else -1
+    else:                                   # this, coming, current
+        step = 0
+    return replace(week.shift(step, "week"), gran="weekend")
+
+
+_BACK = {"year-earlier", "year-ago", "year earlier", "year ago", "prior-year", "previous-year",
+         "a year ago", "last year", "a year earlier"}
+_PERIOD_DURATIONS = {"nine months": "P9M", "six months": "P6M", "three months": "P3M"}
+
+
+def resolve_yearago(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """Periods of financial reports: "the latest quarter", "the year-ago
+    period", "the 1988 quarter": the period under discussion, moved."""
+    unit = norm(g.get("unit") or "period")
+    rel = norm(g.get("rel") or "")
+    r = Result(confidence=0.7)
+    if unit in _PERIOD_DURATIONS:
+        r.type, r.value = "DURATION", _PERIOD_DURATIONS[unit]
+        return r
+    gran = {"half": "half", "fiscal year": "year"}.get(unit, "quarter")
+    back = rel in _BACK or norm(m.text).startswith("last year")
+    if rel == "current":
+        base, r.anchor = ctx.anchor_point(gran)
+    else:
+        base, r.anchor = discussed(ctx, gran)
+        if m.rule == "year_ago_adjective" and r.anchor == "publication":
+            base, r.anchor = ctx.anchor_point("year")   # "year-earlier" with no period named
+    if base is None:
+        r.value, r.anchor, r.confidence = _UNKNOWN.get(gran, ""), "none", 0.3
+        return r
+    if g.get("quarter"):
+        q = lookup("ordinals", g["quarter"])
+        base = Point("quarter", base.year, quarter=4 if q == -1 else q)
+    if g.get("year"):
+        base = replace(base, year=int(g["year"]))
+    elif back:
+        base = base.shift(-1, "year")
+    r.point = base
+    return r
+
+
+def resolve_offset(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """"three years ago", "a year earlier" (dates); "three days later" is a
+    duration whose interval is the day it lands on."""
+    num = parse_number(g.get("num"))
+    info = lookup("units", g["unit"])
+    if num is None or info is None:
+        return None
+    gran, _, mult = info
+    direction = norm(g["dir"])
+    sign = 1 if direction in ("later", "after", "from now", "hence") else -1
+    r = Result(mod=quantity_mod(g), confidence=0.8)
+    if m.rule == "offset_signal":
+        r.type, r.value = "DURATION", duration_value(num, g["unit"]) or ""
+        last = ctx.last("day") if direction in ("later", "earlier") else None
+        if last is not None and isinstance(num, int) and gran in ("day", "week", "month", "year") \
+                and last[1].day_point() is not None:
+            landed = last[1].day_point().shift(sign * num * mult, gran)
+            r.start = r.end = landed.start()
+            r.anchor = f"mention:{last[0]}"
+        return r
+    if num == "X":
+        r.value = "PAST_REF" if sign < 0 else "FUTURE_REF"
+        return r
+    if gran in ("hour", "minute", "second"):
+        r.type, r.value = "DURATION", duration_value(num, g["unit"]) or ""
+        return r
+    n = int(num * mult) if gran in ("decade", "century") else int(num)
+    unit = {"decade": "year", "century": "year", "weekend": "week"}.get(gran, gran)
+    base = None
+    if unit == "year" and direction in ("ago", "earlier") and n == 1:
+        quarter, anchor = discussed(ctx, "quarter")      # "a year ago" in a quarterly report
+        if anchor.startswith("mention"):
+            base, r.anchor = quarter, anchor
+    if base is None and direction in ("earlier", "later"):
+        last = ctx.last("century")
+        if last is not None:
+            base, r.anchor = last[1].coarsen(unit), f"mention:{last[0]}"
+    if base is None:
+        base, r.anchor = ctx.anchor_point(unit)
+    if base is None:
+        r.value, r.confidence = _UNKNOWN.get(unit, ""), 0.3
+        return r
+    r.point = base.shift(sign * n, unit)
+    return r
+
+
+# --- durations, sets, fixed values ---------------------------------------------------
+
+
+def resolve_duration(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """"four years", "the past two months" (interval up to publication),
+    "the next 14 months" (interval from publication), "for years" (PXY)."""
+    unit = g.get("unit") or ""
+    if norm(g.get("det") or "") == "recent":
+        num = "X"
+    elif g.get("num") is None:            # "for years", "day-long"
+        num = "X" if norm(unit).endswith(("s", "ies")) else 1
+    else:
+        num = "X" if norm(g["num"]) == "multi" else parse_number(g["num"])
+        if norm(g["num"]) == "half":
+            num = 0.5
+        if g.get("unithalf") and isinstance(num, int):
+            num += 0.5
+    if num is None or (num != "X" and num <= 0):
+        return None
+    if norm(unit) == "second" and norm(g.get("num") or "") in ("a", "an"):
+        return None                        # "a second term"
+    if unit[:1].isupper() and not unit.isupper():
+        return None                        # "CBS's 60 Minutes": a title
+    value = duration_value(num, unit)
+    if value is None:
+        return None
+    r = Result(type="DURATION", value=value, mod=quantity_mod(g), confidence=0.85)
+    det = norm(g.get("det") or "")
+    info = lookup("units", unit)
+    if ctx.pub is not None and isinstance(num, int) and info[0] in ("day", "week", "month", "quarter",
+                                                                     "year"):
+        days = {"day": 1, "week": 7}.get(info[0])
+        months = {"month": 1, "quarter": 3, "year": 12}.get(info[0])
+        n = num * info[2]
+        today = Point.of_day(ctx.pub)
+        if det in ("the past", "the last", "past", "last", "the previous"):
+            start = today.shift(-n * days, "day") if days else today.shift(-n * months, "month")
+            r.start, r.end, r.anchor = start.start() + timedelta(days=1), ctx.pub, "publication"
+        elif det in ("the next", "the coming", "next", "the following"):
+            end = today.shift(n * days, "day") if days else today.shift(n * months, "month")
+            r.start, r.end, r.anchor = ctx.pub, end.start() - timedelta(days=1), "publication"
+    return r
+
+
+_SET_ADVERBS = {"daily": "P1D", "weekly": "P1W", "annually": "P1Y", "yearly": "P1Y",
+                "hourly": "PT1H", "nightly": "P1D", "biweekly": "P2W"}
+
+
+def resolve_set(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """"every day", "daily", "each July", "Tuesday nights", "$5 a year"."""
+    r = Result(type="SET", confidence=0.8)
+    if g.get("adverb"):
+        r.value = _SET_ADVERBS[norm(g["adverb"])]
+        return r
+    if g.get("weekday"):
+        wd = lookup("weekdays", g["weekday"]) or lookup("weekdays", re.sub(r"s$", "", g["weekday"]))
+        if wd is None:
+            return None
+        part = lookup("parts_of_day", g.get("part")) if g.get("part") else ""
+        r.value = f"XXXX-WXX-{wd}" + (f"T{part}" if part else "")
+        return r
+    unit = g.get("unit", "")
+    month, season = lookup("months", unit), lookup("seasons", unit)
+    if month:
+        r.value = f"XXXX-{month:02d}"
+    elif season:
+        r.value = f"XXXX-{season}"
+    else:
+        word = norm(g.get("num") or "")
+        n = 2 if word == "other" else 1 if word in ("", "single") else parse_number(word)
+        r.value = duration_value(n if isinstance(n, int) else 1, unit) or ""
+    return r if r.value else None
+
+
+def resolve_ref(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """Fixed values: PRESENT_REF, PAST_REF, FUTURE_REF."""
+    pat = rules().by_name[m.rule]
+    return Result(value=pat.value, type=pat.type or "DATE", confidence=0.7,
+                  anchor="publication" if ctx.pub else "none")
+
+
+RESOLVERS = {
+    "calendar": resolve_calendar, "weekday": resolve_weekday, "deictic": resolve_deictic,
+    "relative": resolve_relative, "yearago": resolve_yearago, "offset": resolve_offset,
+    "duration": resolve_duration, "set": resolve_set, "ref": resolve_ref,
+    "clock": resolve_clock, "holiday": resolve_holiday,
+}
+
+
+# --- look-alikes ---------------------------------------------------------------------
+
+
+def is_spurious(article: Article, m: Mention) -> bool:
+    """True for a candidate that is not temporal in its context: "May" the
+    modal verb, "March" the verb or noun, "Jan" the name, "2000 people",
+    a news-agency dateline."""
+    filters = rules().resolution["filters"]
+    g = m.extra.get("groups", {})
+    text = article.text
+    after = text[m.end:m.end + 40]
+    before = text[max(0, m.start - 20):m.start]
+    word = norm(m.text)
+    if m.rule == "month" and not g.get("rel") and not g.get("pmod"):
+        if word in ("may", "march") and not filters["month_before"].search(before):
+            sent = article.sentences[m.sentence] if 0 <= m.sentence < len(article.sentences) else None
+            if sent is not None and sent.doc is not None:
+                tok = sent.token_at(m.start)
+                if tok is not None and len(tok) and (tok[0].tag_ == "MD" or tok[0].pos_ in ("VERB", "AUX")):
+                    return True
+            elif word == "may" and filters["modal_after"].match(after):
+                return True
+            if word == "march" and filters["march_noun_after"].match(after):
+                return True
+        if not m.text.endswith(".") and len(m.text) <= 4 and word not in ("may", "june", "july"):
+            return True                     # "Jan Kavan": an abbreviation needs its dot
+    if m.rule == "year" and set(g) <= {"year"} and filters["count_nouns_after"].match(after):
+        return True
+    return bool(filters["agency_after"].match(after))

@@ -1,0 +1,88 @@
+"""The tense of the clause holding an expression: "past", "future",
+"present" or "" (unknown).
+
+A year-less date is placed by it: "met on Friday" is the Friday before the
+publication date, "will meet on Friday" the one after.  With a spaCy parse
+of the sentence the verb governing the expression decides; without one,
+lexical cues in the sentence (``resolution.toml``).
+"""
+
+from __future__ import annotations
+
+from ..article import Article, Mention
+from .rules import rules
+
+
+def governor(sent, start: int, end: int):
+    """(verb governing the span, root token of the span) from the parse."""
+    doc = sent.doc
+    span = doc.char_span(start - sent.start, end - sent.start, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None, None
+    tok = first = span.root
+    for _ in range(8):
+        if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound") \
+                and not span.start <= tok.i < span.end:
+            return tok, first
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return (tok if tok.pos_ in ("VERB", "AUX") else None), first
+
+
+def tense(article: Article, mention: Mention) -> str:
+    """The tense of the mention's clause ("" when nothing tells).
+
+    Prepositions right before it decide first ("since Monday": past, "set
+    for Thursday": future); an expression that modifies a noun ("Friday's
+    ruling") takes no tense from the clause.
+    """
+    if not 0 <= mention.sentence < len(article.sentences):
+        return ""
+    cues = rules().resolution["tense"]
+    sent = article.sentences[mention.sentence]
+    before = article.text[max(sent.start, mention.start - 24):mention.start]
+    if cues["past_preceding"].search(before):
+        return "past"
+    if cues["future_preceding"].search(before):
+        return "future"
+    if sent.doc is not None:
+        verb, head = governor(sent, mention.start, mention.end)
+        if head is not None and head.dep_ in ("poss", "compound", "nmod", "amod") \
+                and head.head.pos_ in ("NOUN", "PROPN"):
+            return ""
+        return verb_tense(verb) if verb is not None else ""
+    clause = article.text[sent.start:sent.end]
+    if cues["lexical_future"].search(clause):
+        return "future"
+    if cues["lexical_past"].search(clause):
+        return "past"
+    return ""
+
+
+def verb_tense(verb, depth: int = 0) -> str:
+    """The tense of a spaCy verb token, from its tag and auxiliaries."""
+    cues = rules().resolution["tense"]
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    words = {c.lower_ for c in aux}
+    if words & set(cues["future_auxiliaries"]):
+        return "future"
+    if verb.lemma_ in cues["future_verbs"] and (aux or verb.tag_ != "VBN"):
+        return "future"     # "has scheduled ... Thursday"; not "a meeting planned for ..."
+    if verb.tag_ == "VB" and any(c.lower_ == "to" for c in aux):
+        gov = verb.head
+        if gov.pos_ == "ADJ" and gov.head is not gov:
+            gov = gov.head          # "had been due to expire"
+        if gov is not verb and gov.pos_ in ("VERB", "AUX") and depth < 3:
+            if verb_tense(gov, depth + 1) == "past" and gov.lemma_ not in cues["intent_verbs"]:
+                return ""
+        return "future"
+    if verb.tag_ == "VBD" or any(c.tag_ == "VBD" for c in aux):
+        return "past"
+    if verb.tag_ == "VBN":
+        if words & {"has", "have", "had", "was", "were", "'ve", "'d"}:
+            return "past"
+        return "present" if aux else "past"
+    if verb.tag_ in ("VBZ", "VBP", "VBG") or any(c.tag_ in ("VBZ", "VBP") for c in aux):
+        return "present"
+    return ""
