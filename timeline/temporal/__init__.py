@@ -64,7 +64,8 @@ def _windows(text: str) -> list[tuple[int, int]]:
 
 def _matches(text: str) -> list[tuple[int, re.Match]]:
     """(pattern index, match) of every pattern near a trigger, then the
-    longest non-overlapping ones (equal length: the pattern listed first)."""
+    longest non-overlapping ones (equal length: the one with more context,
+    then the pattern listed first)."""
     pats = rules().patterns
     found = []
     for ws, we in _windows(text):
@@ -77,11 +78,11 @@ def _matches(text: str) -> list[tuple[int, re.Match]]:
                 if pat.requires and not any(m.group(k) for k in pat.requires):
                     continue
                 s, e = m.span("span") if m.groupdict().get("span") is not None else m.span()
-                found.append((s - e, i, s, e, m))
-    found.sort(key=lambda t: (t[0], t[1], t[2]))
+                found.append((s - e, m.start() - m.end(), i, s, e, m))
+    found.sort(key=lambda t: t[:4])
     taken: list[tuple[int, int]] = []          # sorted, non-overlapping spans
     kept = []
-    for _, i, s, e, m in found:
+    for _, _, i, s, e, m in found:
         k = bisect.bisect_left(taken, (s, e))
         if (k > 0 and taken[k - 1][1] > s) or (k < len(taken) and taken[k][0] < e):
             continue

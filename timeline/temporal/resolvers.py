@@ -148,6 +148,9 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
     if t == "future" and gran in ("month", "season"):
         ahead = [p for p in cands if p.end() >= ref]
         return min(ahead, key=Point.start), "publication", 0.8
+    if re.search(r"\bsince\s+$", ctx.article.text[max(0, ctx.mention.start - 8):ctx.mention.start]):
+        begun = [p for p in cands if p.start() <= ref]   # "since January": already begun
+        return max(begun, key=Point.start), "publication", 0.85
     middles = [(p.start() + (p.end() - p.start()) / 2, p) for p in cands]
     return pick(middles, ref, t), "publication", 0.8
 

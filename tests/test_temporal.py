@@ -1,0 +1,457 @@
+"""Temporal expressions: the examples of issue 3, table by table.
+
+Each row is an expression in a sentence (mostly from the seeds), the
+publication date and what the expression must resolve to.  The spaCy model
+is loaded once per session (fixture ``nlp``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from timeline import sentences, temporal
+from timeline.article import Article
+from timeline.temporal import Point, parse_number, parse_year, rules
+
+FRI = date(2025, 11, 21)    # a Friday
+SUN = date(2025, 11, 23)    # a Sunday
+
+
+def mention(article: Article, text: str):
+    found = [m for m in article.mentions if m.text == text]
+    assert found, f"{text!r} not found in {[m.text for m in article.mentions]}"
+    return found[0]
+
+
+# --- the rules as data -------------------------------------------------------------
+
+
+def test_every_pattern_example_is_matched_whole_by_its_pattern():
+    for pat in rules().patterns:
+        assert pat.examples, f"pattern {pat.name} has no example"
+        for example in pat.examples:
+            m = pat.regex.search(example)
+            assert m is not None, f"{pat.name}: {example!r} not matched"
+            span = m.group("span") if m.groupdict().get("span") else m.group(0)
+            assert span == example or m.group(0) == example, f"{pat.name}: {example!r} -> {span!r}"
+
+
+def test_every_pattern_example_holds_a_trigger_word():
+    # find() only tries the patterns near a trigger: an example without one
+    # would never be found in running text.
+    for pat in rules().patterns:
+        for example in pat.examples:
+            assert rules().trigger.search(example), f"{pat.name}: no trigger in {example!r}"
+
+
+def test_patterns_have_known_kinds_and_unique_names():
+    from timeline.temporal.resolvers import RESOLVERS
+
+    names = [p.name for p in rules().patterns]
+    assert len(names) == len(set(names))
+    assert {p.kind for p in rules().patterns} <= set(RESOLVERS)
+
+
+def test_every_pattern_example_is_found_in_running_text():
+    for pat in rules().patterns:
+        for example in pat.examples:
+            article = sentences.split(Article("x", f"He said it {example} in a statement."))
+            temporal.find(article)
+            spans = [m.text for m in article.mentions]
+            assert any(example in s or s in example for s in spans), (pat.name, example, spans)
+
+
+# --- weekdays follow the tense -----------------------------------------------------
+
+WEEKDAYS = [
+    # sentence, publication, expression, value
+    ("Reuters reported on Friday, citing two sources familiar with the matter.", FRI, "Friday",
+     "2025-11-21"),
+    ("Kiev on Thursday confirmed receiving the document.", FRI, "Thursday", "2025-11-20"),
+    ("Washington and Kiev will continue their discussions on a technical level on Monday.", SUN,
+     "Monday", "2025-11-24"),
+    ("The coalition of the willing will hold a virtual call on Tuesday.", SUN, "Tuesday",
+     "2025-11-25"),
+    ("The leaders of France, Germany and the UK met on Friday with Vladimir Zelensky.", SUN,
+     "Friday", "2025-11-21"),
+    ("The US wanted Kiev to sign the framework by next Thursday.", FRI, "next Thursday",
+     "2025-11-27"),
+    ("He spoke to reporters last Monday.", FRI, "last Monday", "2025-11-17"),
+    ("Rubio met Ukrainian officials in Geneva on Sunday.", SUN, "Sunday", "2025-11-23"),
+    ("The Kremlin has held no talks since Monday.", SUN, "Monday", "2025-11-17"),
+]
+
+
+@pytest.mark.parametrize("sentence,published,text,value", WEEKDAYS)
+def test_weekdays_follow_the_tense(nlp, sentence, published, text, value):
+    m = mention(temporal.tag(sentence, published, nlp=nlp), text)
+    assert (m.type, m.value, m.granularity, m.anchor) == ("DATE", value, "day", "publication")
+    assert m.date_start == m.date_end == date.fromisoformat(value)
+
+
+def test_weekdays_without_a_parse_use_lexical_cues():
+    article = temporal.tag("Talks will resume on Monday. The envoy arrived on Thursday.", FRI,
+                           nlp=False)
+    assert mention(article, "Monday").value == "2025-11-24"
+    assert mention(article, "Thursday").value == "2025-11-20"
+
+
+def test_part_of_a_weekday_is_a_time(nlp):
+    m = mention(temporal.tag("On Thursday evening, Russia reported it had taken Kupyansk.", FRI,
+                             nlp=nlp), "Thursday evening")
+    assert (m.type, m.value, m.date_start) == ("TIME", "2025-11-20TEV", date(2025, 11, 20))
+
+
+# --- relative to the publication date ----------------------------------------------
+
+RELATIVE = [
+    # sentence, publication, expression, type, value, start, end, granularity, mod
+    ("Last week, the anti-corruption bureau announced an investigation.", FRI, "Last week",
+     "DATE", "2025-W46", "2025-11-10", "2025-11-16", "week", ""),
+    ("The draft reportedly handed to Kiev this week is said to reflect ideas.", FRI, "this week",
+     "DATE", "2025-W47", "2025-11-17", "2025-11-23", "week", ""),
+    ("The media claimed earlier this week it had been developed with Russia.", FRI,
+     "earlier this week", "DATE", "2025-W47", "2025-11-17", "2025-11-23", "week", "START"),
+    ("She stepped down as the head of her party earlier this month.", FRI, "earlier this month",
+     "DATE", "2025-11", "2025-11-01", "2025-11-30", "month", "START"),
+    ("The roadmap could be agreed by the end of this month.", date(2025, 11, 20),
+     "the end of this month", "DATE", "2025-11", "2025-11-01", "2025-11-30", "month", "END"),
+    ("Putin discussed it with Trump at their meeting in Alaska in August.", FRI, "August",
+     "DATE", "2025-08", "2025-08-01", "2025-08-31", "month", ""),
+    ("It was later refined in late October by senior negotiators.", FRI, "late October",
+     "DATE", "2025-10", "2025-10-01", "2025-10-31", "month", "END"),
+    ("The summit will take place in February.", FRI, "February",
+     "DATE", "2026-02", "2026-02-01", "2026-02-28", "month", ""),
+    ("The military intervention in Ukraine began nearly three years ago.", date(2025, 2, 19),
+     "nearly three years ago", "DATE", "2022", "2022-01-01", "2022-12-31", "year", "APPROX"),
+    ("Prices fell sharply yesterday.", FRI, "yesterday",
+     "DATE", "2025-11-20", "2025-11-20", "2025-11-20", "day", ""),
+    ("Officials will meet tomorrow morning.", FRI, "tomorrow morning",
+     "TIME", "2025-11-22TMO", "2025-11-22", "2025-11-22", "time", ""),
+    ("Sales grew 8% last year.", FRI, "last year",
+     "DATE", "2024", "2024-01-01", "2024-12-31", "year", ""),
+    ("Profits in the third quarter doubled.", date(2025, 10, 24), "the third quarter",
+     "DATE", "2025-Q3", "2025-07-01", "2025-09-30", "quarter", ""),
+    ("Sales in the fourth quarter fell.", date(1998, 1, 26), "the fourth quarter",
+     "DATE", "1997-Q4", "1997-10-01", "1997-12-31", "quarter", ""),
+    ("The vote is set for next week.", FRI, "next week",
+     "DATE", "2025-W48", "2025-11-24", "2025-11-30", "week", ""),
+    ("Negotiators worked through the weekend.", date(2025, 11, 24), "the weekend",
+     "DATE", "2025-W47-WE", "2025-11-22", "2025-11-23", "week", ""),
+    ("The results will be published early next year.", FRI, "early next year",
+     "DATE", "2026", "2026-01-01", "2026-12-31", "year", "START"),
+    ("Sales rose from $40 million a year earlier.", FRI, "a year earlier",
+     "DATE", "2024", "2024-01-01", "2024-12-31", "year", ""),
+]
+
+
+@pytest.mark.parametrize("sentence,published,text,type_,value,start,end,gran,mod", RELATIVE)
+def test_relative_expressions(nlp, sentence, published, text, type_, value, start, end, gran, mod):
+    m = mention(temporal.tag(sentence, published, nlp=nlp), text)
+    assert (m.type, m.value, m.granularity, m.mod) == (type_, value, gran, mod)
+    assert (m.date_start, m.date_end) == (date.fromisoformat(start), date.fromisoformat(end))
+    assert m.anchor == "publication"
+
+
+def test_later_in_the_day_is_the_day_named_before(nlp):
+    article = temporal.tag("Wadephul said on Friday that the plan is a list of topics. When asked "
+                           "about the proposal later in the day, Peskov said nothing specific is "
+                           "being discussed.", FRI, nlp=nlp)
+    friday = article.mentions.index(mention(article, "Friday"))
+    later = mention(article, "later in the day")
+    assert (later.value, later.date_start, later.mod) == ("2025-11-21", FRI, "END")
+    assert later.anchor == f"mention:{friday}"
+
+
+def test_a_year_ago_in_a_quarterly_report_is_the_same_quarter_a_year_back(nlp):
+    article = temporal.tag("Third-quarter net income rose to $5 million from $4 million a year "
+                           "ago.", date(1989, 10, 26), nlp=nlp)
+    assert mention(article, "Third-quarter").value == "1989-Q3"
+    assert mention(article, "a year ago").value == "1988-Q3"
+
+
+# --- absolute expressions ----------------------------------------------------------
+
+ABSOLUTE = [
+    # sentence, expression, value, start, end, granularity, mod
+    ("The agreements were reached during the Sultan’s state visit to Moscow in the spring of "
+     "2025.", "the spring of 2025", "2025-SP", "2025-03-01", "2025-05-31", "season", ""),
+    ("They reviewed the naval exercises held in late October 2024.", "late October 2024",
+     "2024-10", "2024-10-01", "2024-10-31", "month", "END"),
+    ("Europe and Japan enjoyed stability after deterrence was reached in the 1970s.", "the 1970s",
+     "197", "1970-01-01", "1979-12-31", "decade", ""),
+    ("Those territories joined Russia following referendums in September 2022.",
+     "September 2022", "2022-09", "2022-09-01", "2022-09-30", "month", ""),
+    ("He was referring to the coup in Kiev in 2014.", "2014", "2014", "2014-01-01", "2014-12-31",
+     "year", ""),
+    ("The order was signed on March 5, 1946 in Washington.", "March 5, 1946", "1946-03-05",
+     "1946-03-05", "1946-03-05", "day", ""),
+    ("The new rules apply from 1 January 2026.", "1 January 2026", "2026-01-01", "2026-01-01",
+     "2026-01-01", "day", ""),
+    ("Earnings for fiscal 1989 rose.", "fiscal 1989", "1989", "1989-01-01", "1989-12-31", "year",
+     ""),
+    ("Growth slowed in the third quarter of 1984.", "the third quarter of 1984", "1984-Q3",
+     "1984-07-01", "1984-09-30", "quarter", ""),
+    ("Losses were heavy in the first half of 1990.", "the first half of 1990", "1990-H1",
+     "1990-01-01", "1990-06-30", "half", ""),
+    ("It was one of the great events of the 20th century.", "the 20th century", "19",
+     "1900-01-01", "1999-12-31", "century", ""),
+    ("The economy recovered in the mid-1990s.", "the mid-1990s", "199", "1990-01-01",
+     "1999-12-31", "decade", "MID"),
+    ("In nineteen ninety-one Keating was convicted.", "nineteen ninety-one", "1991", "1991-01-01",
+     "1991-12-31", "year", ""),
+]
+
+
+@pytest.mark.parametrize("sentence,text,value,start,end,gran,mod", ABSOLUTE)
+def test_absolute_expressions(nlp, sentence, text, value, start, end, gran, mod):
+    m = mention(temporal.tag(sentence, FRI, nlp=nlp), text)
+    assert (m.type, m.value, m.granularity, m.mod, m.anchor) == ("DATE", value, gran, mod, "none")
+    assert (m.date_start, m.date_end) == (date.fromisoformat(start), date.fromisoformat(end))
+
+
+def test_two_years_joined_by_and_are_two_mentions(nlp):
+    article = temporal.tag("She objected to covering Kiev’s needs for 2026 and 2027, estimated at "
+                           "€135.7 billion ($156.4 billion).", FRI, nlp=nlp)
+    assert [(m.text, m.value) for m in article.mentions] == [("2026", "2026"), ("2027", "2027")]
+
+
+# --- durations and sets ------------------------------------------------------------
+
+DURATIONS = [
+    # sentence, expression, type, value, mod
+    ("Ukraine would be required to hold elections within 100 days of signing.", "100 days",
+     "DURATION", "P100D", ""),
+    ("This is what is known about a plan for ending nearly four years of conflict.",
+     "nearly four years", "DURATION", "P4Y", "APPROX"),
+    ("The two sides met for four hours in Riyadh.", "four hours", "DURATION", "PT4H", ""),
+    ("He signed a two-year contract.", "two-year", "DURATION", "P2Y", ""),
+    ("She has lived there for 2 1/2 years.", "2 1/2 years", "DURATION", "P2Y6M", ""),
+    ("Europe has used this pattern for centuries.", "centuries", "DURATION", "PXC", ""),
+    ("The offer stands for several weeks.", "several weeks", "DURATION", "PXW", ""),
+    ("The talks lasted a week.", "a week", "DURATION", "P1W", ""),
+    ("The bank reports every quarter.", "every quarter", "SET", "P1Q", ""),
+    ("Inspectors visit the site daily.", "daily", "SET", "P1D", ""),
+    ("The debt costs $500 million a year.", "a year", "SET", "P1Y", ""),
+    ("The market opens each Thursday.", "each Thursday", "SET", "XXXX-WXX-4", ""),
+    ("Mr. Schwarz, 52 years old, will succeed him.", "52 years old", "DURATION", "P52Y", ""),
+]
+
+
+@pytest.mark.parametrize("sentence,text,type_,value,mod", DURATIONS)
+def test_durations_and_sets(nlp, sentence, text, type_, value, mod):
+    m = mention(temporal.tag(sentence, FRI, nlp=nlp), text)
+    assert (m.type, m.value, m.mod) == (type_, value, mod)
+    assert m.date_start is None and m.date_end is None
+
+
+def test_a_duration_anchored_by_the_text_gets_an_interval(nlp):
+    m = mention(temporal.tag("Prices doubled over the past two months.", FRI, nlp=nlp),
+                "the past two months")
+    assert (m.type, m.value) == ("DURATION", "P2M")
+    assert (m.date_start, m.date_end, m.anchor) == (date(2025, 9, 22), FRI, "publication")
+
+
+def test_compound_ages_are_not_durations(nlp):
+    article = temporal.tag("His 6-year-old son stayed in Miami.", FRI, nlp=nlp)
+    assert article.mentions == []
+
+
+# --- no date where there is none ---------------------------------------------------
+
+NOT_DATES = [
+    "It may rain in the capital.",
+    "May I ask a question?",
+    "Protesters march on the capital.",
+    "The march began peacefully.",
+    "We are watching.",
+    "Japan sat at the center of world politics.",
+    "Kupyansk is one of two areas where troops were encircled.",
+    "The reported 28-point draft agreement was leaked.",
+    "NABU said the group siphoned roughly $100 million in kickbacks.",
+    "Instead of having 50 to 60 people in the audience, the conference saw 500 persons.",
+    "They won 3-1 on aggregate.",
+    "About 2000 people attended the rally.",
+    "Czech Foreign Minister Jan Kavan said he was pleased.",
+    "WASHINGTON, August 11 (Xinhua) -- The talks continued.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_DATES)
+def test_no_date_where_there_is_none(nlp, sentence):
+    assert temporal.tag(sentence, FRI, nlp=nlp).mentions == []
+
+
+def test_may_and_march_are_months_after_a_preposition(nlp):
+    article = temporal.tag("Milton Roy disclosed in May that it was approached. He resigned in "
+                           "March for health reasons.", date(1989, 10, 30), nlp=nlp)
+    assert [(m.text, m.value) for m in article.mentions] == [("May", "1989-05"),
+                                                            ("March", "1989-03")]
+
+
+# --- no publication date -----------------------------------------------------------
+
+CAIRO = ("Cairo hosted constructive political consultations today between Egypt’s Foreign "
+         "Minister Badr Abdelatty and his Russian counterpart Sergey Lavrov.\n"
+         "The meeting comes as Egypt prepares to host, from 19 to 20 December, a ministerial "
+         "gathering aimed at laying the groundwork for the Russia–Africa Summit scheduled for "
+         "2026.\nUnlike several African capitals that have moved closer to Russia in recent "
+         "years, Cairo has avoided aligning itself too closely with the Kremlin.")
+
+
+def test_without_publication_date_absolute_dates_still_resolve(nlp):
+    article = temporal.tag(CAIRO, None, nlp=nlp)
+    first, second = mention(article, "19"), mention(article, "20 December")
+    assert (first.value, second.value) == ("XXXX-12-19", "XXXX-12-20")
+    assert first.date_start is None and second.date_start is None
+    assert first.anchor == second.anchor == "none"
+    assert mention(article, "2026").date_start == date(2026, 1, 1)
+
+
+def test_without_publication_date_relative_ones_stay_unresolved(nlp):
+    article = temporal.tag(CAIRO + " Last week the ministers met on Tuesday.", None, nlp=nlp)
+    for text in ("today", "Last week", "Tuesday"):
+        m = mention(article, text)
+        assert m.anchor == "none" and m.date_start is None and "X" in m.value, text
+        assert m.confidence <= 0.5
+
+
+def test_without_publication_date_a_year_named_before_is_used_with_lower_confidence(nlp):
+    article = temporal.tag("The forum met in March 2024. It reconvened on 19 December.", None,
+                           nlp=nlp)
+    m = mention(article, "19 December")
+    assert (m.value, m.date_start, m.anchor) == ("2024-12-19", date(2024, 12, 19), "mention:0")
+    assert m.confidence < mention(article, "March 2024").confidence
+
+
+def test_the_clock_is_never_read(monkeypatch, nlp):
+    import datetime as dt
+
+    class Frozen(dt.date):
+        @classmethod
+        def today(cls):
+            raise AssertionError("the clock was read")
+
+    monkeypatch.setattr(dt, "date", Frozen)
+    article = temporal.tag("Talks resumed on Monday and will end next week.", None, nlp=nlp)
+    assert [m.value for m in article.mentions] == ["XXXX-WXX-1", "XXXX-WXX"]
+
+
+# --- inferred publication date -----------------------------------------------------
+
+VIEWS = ("Why Middle East nations turn to Russia for stability\n"
+         "Viewsnow21 November\n"
+         "Sergey Shoigu recently went on a visit to Oman and Egypt.\n"
+         "They reviewed the naval exercises held in late October 2024 and met in Moscow in "
+         "2024–2025. Shoigu arrived on Tuesday.")
+
+
+def _split(text: str, published=None) -> Article:
+    return sentences.split(Article(doc_id="x", text=text, published=published))
+
+
+def test_a_dateline_run_together_gives_the_publication_date():
+    article = temporal.infer_publication_date(_split(VIEWS))
+    assert article.published == date(2025, 11, 21) and article.published_inferred
+
+
+def test_mentions_against_an_inferred_date_have_lower_confidence(nlp):
+    inferred = temporal.infer_publication_date(_split(VIEWS))
+    known = _split(VIEWS, date(2025, 11, 21))
+    for article in (inferred, known):
+        temporal.find(article)
+        temporal.resolve(article)
+    a, b = mention(inferred, "Tuesday"), mention(known, "Tuesday")
+    assert a.value == b.value == "2025-11-18"
+    assert a.confidence < b.confidence
+
+
+def test_a_dateline_without_any_year_in_the_text_gives_no_date():
+    article = temporal.infer_publication_date(_split("Opinion\nViewsnow21 November\nNo year."))
+    assert article.published is None and not article.published_inferred
+
+
+def test_a_known_publication_date_is_kept():
+    article = temporal.infer_publication_date(_split(VIEWS, date(2020, 1, 1)))
+    assert article.published == date(2020, 1, 1) and not article.published_inferred
+
+
+# --- find: cheap candidates ------------------------------------------------------
+
+
+def test_find_marks_only_sentences_with_candidates_and_keeps_offsets():
+    text = "No date here.\nTalks resume on Monday, March 3.\nStill nothing."
+    article = temporal.find(_split(text))
+    assert [s.needs_parse for s in article.sentences] == [False, True, False]
+    for m in article.mentions:
+        assert text[m.start:m.end] == m.text and m.sentence == 1 and m.rule
+    assert [m.text for m in article.mentions] == ["Monday, March 3"]
+
+
+def test_find_keeps_the_longest_non_overlapping_matches():
+    text = "Sales rose in the third quarter of 1984, from a year earlier, and on Nov. 9, 1989."
+    article = temporal.find(_split(text))
+    spans = [(m.start, m.end) for m in article.mentions]
+    assert spans == sorted(spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert [m.text for m in article.mentions] == ["the third quarter of 1984", "a year earlier",
+                                                 "Nov. 9, 1989"]
+
+
+def test_resolve_fills_every_field(nlp):
+    article = temporal.tag("Kiev on Thursday confirmed the plan; talks lasted four hours.", FRI,
+                           nlp=nlp)
+    for m in article.mentions:
+        assert m.type in ("DATE", "TIME", "DURATION", "SET") and m.value
+        assert m.anchor == "none" or m.anchor == "publication" or re.match(r"mention:\d+$",
+                                                                           m.anchor)
+        assert 0 < m.confidence <= 1 and m.sentence == 0
+
+
+# --- values ------------------------------------------------------------------------
+
+POINTS = [
+    (Point("day", 2025, 11, 20), "2025-11-20", "2025-11-20", "2025-11-20"),
+    (Point.of_day(FRI, "week"), "2025-W47", "2025-11-17", "2025-11-23"),
+    (Point("weekend", 2025, week=47), "2025-W47-WE", "2025-11-22", "2025-11-23"),
+    (Point("month", 2024, 2), "2024-02", "2024-02-01", "2024-02-29"),
+    (Point("quarter", 1998, quarter=3), "1998-Q3", "1998-07-01", "1998-09-30"),
+    (Point("half", 1990, half=2), "1990-H2", "1990-07-01", "1990-12-31"),
+    (Point("season", 2025, season="WI"), "2025-WI", "2025-12-01", "2026-02-28"),
+    (Point("decade", 1970), "197", "1970-01-01", "1979-12-31"),
+    (Point("century", 1900), "19", "1900-01-01", "1999-12-31"),
+    (Point("part", 2025, 11, 20, part="EV"), "2025-11-20TEV", "2025-11-20", "2025-11-20"),
+    (Point("time", 2000, 4, 3, hour=9, minute=0), "2000-04-03T09:00", "2000-04-03", "2000-04-03"),
+]
+
+
+@pytest.mark.parametrize("point,value,start,end", POINTS)
+def test_point_values_and_intervals(point, value, start, end):
+    assert point.value() == value
+    assert (point.start(), point.end()) == (date.fromisoformat(start), date.fromisoformat(end))
+
+
+def test_point_shifts():
+    assert Point.of_day(date(2025, 1, 2), "week").shift(-1, "week").value() == "2024-W52"
+    assert Point("quarter", 1989, quarter=3).shift(-1, "year").value() == "1988-Q3"
+    assert Point("day", 2024, 2, 29).shift(1, "year").value() == "2025-02-28"
+    assert Point("year", 5).shift(-10, "year").year is None
+
+
+NUMBERS = [("twenty-four", 24), ("2 1/2", 2.5), ("a", 1), ("several", "X"), ("one hundred", 100),
+           ("a couple of", 2), ("1,500", 1500), ("people", None)]
+
+
+@pytest.mark.parametrize("text,value", NUMBERS)
+def test_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text,value", [("1998", 1998), ("nineteen ninety-six", 1996),
+                                        ("two thousand", 2000), ("two thousand and one", 2001),
+                                        ("98", 1998), ("fifty", None)])
+def test_parse_year(text, value):
+    assert parse_year(text) == value
