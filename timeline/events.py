@@ -53,6 +53,8 @@ class Lexicon:
     reporting: frozenset
     light: frozenset
     aspectual: frozenset
+    dated_complement: frozenset
+    measured_from: frozenset
     event_nouns: frozenset
     event_suffixes: tuple
     not_events: frozenset
@@ -85,6 +87,8 @@ def lexicon() -> Lexicon:
         reporting=frozenset(lex["reporting"]["verbs"]),
         light=frozenset(lex["light"]["verbs"]),
         aspectual=frozenset(lex["aspectual"]["verbs"]),
+        dated_complement=frozenset(lex["complement"]["dated_complement"]),
+        measured_from=frozenset(lex["measured"]["prepositions"]),
         event_nouns=frozenset(nouns["words"]),
         event_suffixes=tuple(nouns["suffixes"]),
         not_events=frozenset(nouns["not_events"]),
@@ -150,6 +154,12 @@ def span_tokens(doc, start: int, end: int):
     return span
 
 
+#: dependencies of an adjective that predicates something ("debentures due
+#: March 1", "shares worth $130 million in October", "is payable Jan. 2")
+_PREDICATE_ADJ_DEPS = frozenset({"amod", "acomp", "oprd", "advcl", "conj", "ROOT", "ccomp",
+                                 "xcomp", "appos"})
+
+
 def governor(span) -> Optional[object]:
     """The verb or event noun that governs ``span`` in the dependency tree.
 
@@ -168,6 +178,9 @@ def governor(span) -> Optional[object]:
             continue
         if is_verbal(head):
             return head
+        if head.pos_ == "ADJ" and head.dep_ in _PREDICATE_ADJ_DEPS and (
+                tok.i == span.root.i or (tok.pos_ == "ADP" and tok.i == span.root.head.i)):
+            return head     # "debentures due March 1, 2011", "worth $130 million in October"
         if is_event_noun(head) and head.ent_type_ not in ("DATE", "TIME"):
             return head
         tok = head
@@ -184,6 +197,56 @@ def nearest_verb(doc, span) -> Optional[object]:
         if best is None or dist < best[0]:
             best = (dist, tok)
     return best[1] if best else None
+
+
+_ISO_DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?=$|T|-)")
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})")
+
+
+def time_relation(mention: Mention, published: Optional[date]) -> Optional[int]:
+    """Where a temporal expression lies against the publication date: -1
+    wholly before that day, 0 including it, 1 wholly after, None unknown.
+    Uses the mention's interval, else its TIMEX3 value ("PAST_REF",
+    "2025-11", "2025-W47" ...)."""
+    value = (mention.value or "").upper()
+    if value in ("PAST_REF", "PRESENT_REF", "FUTURE_REF"):
+        return {"PAST_REF": -1, "PRESENT_REF": 0, "FUTURE_REF": 1}[value]
+    if published is None:
+        return None
+    start, end = mention.date_start, mention.date_end
+    if start is None:
+        start, end = _value_interval(value)
+    if start is None:
+        return None
+    end = end if end is not None and end >= start else start
+    if end < published:
+        return -1
+    if start > published:
+        return 1
+    return 0
+
+
+def _value_interval(value: str) -> tuple[Optional[date], Optional[date]]:
+    """The days of a plain calendar TIMEX3 value (year, month, day, ISO week)."""
+    try:
+        week = _ISO_WEEK.match(value)
+        if week:
+            first = date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1)
+            return first, date.fromordinal(first.toordinal() + 6)
+        match = _ISO_DAY.match(value)
+        if not match:
+            return None, None
+        year, month, day = match.groups()
+        if day:
+            d = date(int(year), int(month), int(day))
+            return d, d
+        if month:
+            first = date(int(year), int(month), 1)
+            nxt = date(int(year) + (int(month) == 12), int(month) % 12 + 1, 1)
+            return first, date.fromordinal(nxt.toordinal() - 1)
+        return date(int(year), 1, 1), date(int(year), 12, 31)
+    except ValueError:
+        return None, None
 
 
 #: adverbs that carry the predicate of "be" ("shares were up 2 pence")
@@ -223,7 +286,9 @@ def refine(trig, span=None):
     one ("began to fall apart in mid-1996" -> begin)."""
     lemma = trig.lemma_.lower()
     if lemma == "be" and is_verbal(trig):
-        children = list(trig.children)
+        # never the expression itself ("it was a great day")
+        children = [c for c in trig.children
+                    if span is None or not span.start <= c.i < span.end]
         for child in children:
             if child.dep_ == "acomp" and child.pos_ == "ADJ":
                 return child
@@ -258,22 +323,113 @@ def _when_clause(span):
     return None
 
 
-def find_trigger(doc, start: int, end: int):
+#: tags of a verb form that is itself past (a past tense or participle)
+_PAST_TAGS = frozenset({"VBD", "VBN"})
+
+
+def _unrealised_complement(trig, when: Optional[int]):
+    """"invited Sinn Fein to rejoin two weeks ago", "was found clinging to an
+    inner tube Nov. 25": a past date on the infinitive or participle a past
+    verb takes as complement dates that verb -- the complement's event is
+    still to come, or only describes the state found.  A future date stays on
+    the complement ("plans to ship early next year")."""
+    if when is None or when > 0 or trig.dep_ not in ("xcomp",):
+        return None
+    head = trig.head
+    lemma = head.lemma_.lower()
+    lex = lexicon()
+    if head.pos_ != "VERB" or head.tag_ not in _PAST_TAGS or lemma in ("be", "have", "go") \
+            or lemma in lex.aspectual or lemma in lex.dated_complement:
+        return None
+    return head
+
+
+def _attachment(span, trig):
+    """The dependant of ``trig`` whose subtree holds the expression (its
+    preposition, or the expression itself)."""
+    tok = span.root
+    while tok.head.i != trig.i and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _is_adverbial(att, span) -> bool:
+    """Whether ``att`` is the expression used as an adverbial: the expression
+    itself, or a preposition governing it ("on Tuesday")."""
+    if att.i in range(span.start, span.end):
+        return att.dep_ in ("npadvmod", "advmod", "tmod", "obl", "dep")
+    return att.dep_ == "prep" and span.root.head.i == att.i
+
+
+def _reporting_layer(span, trig):
+    """Reported speech keeps its layer although the parser moved the date:
+    "police said on Tuesday they had arrested ..." (the date, between the
+    reporting verb and its clause, dates the saying), and "said it had a
+    loss ... for the quarter" (a date after the reported clause's verb,
+    hung on the reporting verb, dates the reported event)."""
+    lex = lexicon()
+    head = trig.head
+    if trig.dep_ == "ccomp" and head.lemma_.lower() in lex.reporting and head.i < span.start:
+        att = _attachment(span, trig)
+        if not _is_adverbial(att, span):
+            return None
+        inside = {t.i for t in att.subtree}
+        rest = [t.i for t in trig.subtree if t.i not in inside and not t.is_punct]
+        if rest and max(inside) < min(rest):
+            return head
+    if trig.lemma_.lower() in lex.reporting and trig.i < span.start:
+        for child in trig.children:
+            if child.dep_ == "ccomp" and trig.i < child.i < span.start \
+                    and child.right_edge.i < span.start:
+                att = _attachment(span, trig)
+                if att.i > child.right_edge.i and att.left_edge.i > trig.i + 1 \
+                        and _is_adverbial(att, span):
+                    return child
+    return None
+
+
+def _measured_from(span):
+    """"a week after the anniversary", "two days before the vote", "the week
+    following the squeeze": a span of time measured from an event dates that
+    event (the reference point), not the verb of the clause."""
+    root = span.root
+    prep = root.head
+    if root.dep_ not in ("npadvmod", "advmod") or prep.i in range(span.start, span.end) \
+            or prep.lower_ not in lexicon().measured_from:
+        return None
+    for child in prep.children:
+        if child.dep_ == "pobj" and child.i > root.i and child.pos_ == "NOUN" \
+                and child.ent_type_ not in ("DATE", "TIME") \
+                and child.lemma_.lower() not in lexicon().not_events:
+            return child
+        if child.dep_ == "pcomp" and child.i > root.i and is_verbal(child):
+            return child
+    return None
+
+
+def find_trigger(doc, start: int, end: int, when: Optional[int] = None):
     """The token of the predicate dated by the expression at characters
     [start, end) of ``doc`` (a parsed sentence), or None.
 
     The governing verb or event noun in the parse; when the expression has
     none (it heads a fragment), the nearest verb, else the sentence's root
-    if it is an event noun.
+    if it is an event noun.  ``when`` places the expression against the
+    publication date (see :func:`time_relation`): -1 before it, 0 on it, 1
+    after it, None unknown; a few attachments depend on it.
     """
     span = span_tokens(doc, start, end)
     if span is None:
         return None
-    when = _when_clause(span)
-    if when is not None:
-        return refine(when)
+    clause = _when_clause(span)
+    if clause is not None:
+        return refine(clause)
+    reference = _measured_from(span)
+    if reference is not None:
+        return refine(reference)
     trig = governor(span)
     if trig is not None:
+        trig = _unrealised_complement(trig, when) or trig
+        trig = _reporting_layer(span, trig) or trig
         return refine(trig, span)
     # the expression heads its sentence: "Friday, the bombs exploded" parsed
     # with Friday as root -- take a predicate among its dependants, then the
@@ -850,7 +1006,8 @@ def anchor(article: Article, undated: bool = False) -> Article:
         if sent is None or sent.doc is None:
             continue
         span = span_tokens(sent.doc, mention.start - sent.start, mention.end - sent.start)
-        trig = find_trigger(sent.doc, mention.start - sent.start, mention.end - sent.start)
+        trig = find_trigger(sent.doc, mention.start - sent.start, mention.end - sent.start,
+                            time_relation(mention, article.published))
         if trig is None:
             continue
         if mention.sentence < 0:

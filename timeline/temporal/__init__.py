@@ -62,13 +62,14 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
-def _matches(text: str) -> list[tuple[int, re.Match]]:
-    """(pattern index, match) of every pattern near a trigger, then the
-    longest non-overlapping ones (equal length: the one with more context,
-    then the pattern listed first)."""
+def _matches(text: str, everywhere: bool = False) -> list[tuple[int, re.Match]]:
+    """(pattern index, match) of every pattern near a trigger (``everywhere``:
+    over the whole text, for checking the triggers), then the longest
+    non-overlapping ones (equal length: the one with more context, then the
+    pattern listed first)."""
     pats = rules().patterns
     found = []
-    for ws, we in _windows(text):
+    for ws, we in [(0, len(text))] if everywhere else _windows(text):
         for i, pat in enumerate(pats):
             for m in pat.regex.finditer(text, ws, we):
                 if m.end() == we and we < len(text):     # may be cut short: match again
@@ -156,7 +157,7 @@ def resolve(article: Article) -> Article:
         if result is None:
             continue
         _apply(m, result)
-        m.extra["tense"] = ctx._tense or ""
+        m.extra["tense"] = ctx.known_tense()
         if article.published_inferred and m.anchor == "publication":
             m.confidence = round(m.confidence * INFERRED_FACTOR, 3)
         kept.append(m)

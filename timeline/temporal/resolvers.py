@@ -54,9 +54,14 @@ class Context:
         self.mention, self._tense = mention, None
 
     def tense(self) -> str:
+        """The tense of the current mention's clause (computed once)."""
         if self._tense is None:
             self._tense = tense_mod.tense(self.article, self.mention)
         return self._tense
+
+    def known_tense(self) -> str:
+        """The tense if a resolver asked for it, else "" (for the record)."""
+        return self._tense or ""
 
     def last(self, finest: str = "century") -> Optional[tuple[int, Point]]:
         """The latest date named before, no coarser than ``finest``."""
@@ -234,8 +239,8 @@ def _calendar_maker(g: dict):
         return None, ""
     day = _day_number(g)
     if day:
-        if not 1 <= day <= 31:
-            return None, ""
+        if not 1 <= day <= _cal.monthrange(2000, month)[1]:     # 2000: a leap year
+            return None, ""                                      # "June 31"
         return (lambda y: Point("day", y, month, day)), "day"
     return (lambda y: Point("month", y, month)), "month"
 
@@ -439,7 +444,7 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if rel in ("the", "that", "the same", "that same") and not mod \
             and re.match(r"\s+(?:before|after|earlier|later)\b", after):
         return None                        # "the year before": a signal, not a date
-    if rel == "the" and re.search(r"\b(?:by|per|a)\s+$", text[max(0, m.start - 6):m.start]):
+    if rel == "the" and not mod and re.search(r"\b(?:by|per|a)\s+$", text[max(0, m.start - 6):m.start]):
         return None                        # "louder by the month": distributive
     if rel == "the" and not mod and gran in ("day", "part", "decade", "century"):
         return None                        # "the day", "the night": too vague
@@ -684,8 +689,7 @@ RESOLVERS = {
 
 def is_spurious(article: Article, m: Mention) -> bool:
     """True for a candidate that is not temporal in its context: "May" the
-    modal verb, "March" the verb or noun, "Jan" the name, "2000 people",
-    a news-agency dateline."""
+    modal verb, "March" the verb or noun, "Jan" the name, "2000 people"."""
     filters = rules().resolution["filters"]
     g = m.extra.get("groups", {})
     text = article.text
@@ -705,6 +709,4 @@ def is_spurious(article: Article, m: Mention) -> bool:
                 return True
         if not m.text.endswith(".") and len(m.text) <= 4 and word not in ("may", "june", "july"):
             return True                     # "Jan Kavan": an abbreviation needs its dot
-    if m.rule == "year" and set(g) <= {"year"} and filters["count_nouns_after"].match(after):
-        return True
-    return bool(filters["agency_after"].match(after))
+    return m.rule == "year" and set(g) <= {"year"} and bool(filters["count_nouns_after"].match(after))

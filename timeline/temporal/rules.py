@@ -129,8 +129,6 @@ def rules() -> Rules:
         filters[key] = re.compile(filters[key], re.IGNORECASE)
     filters["count_nouns_after"] = re.compile(
         r"\s+(?:" + "|".join(map(re.escape, filters["count_nouns"])) + r")\b", re.IGNORECASE)
-    filters["agency_after"] = re.compile(
-        r"\s*\((?:" + "|".join(map(re.escape, filters["agencies"])) + r")\)")
     return Rules(vocab, patterns, {p.name: p for p in patterns}, trigger, resolution)
 
 

@@ -1,0 +1,111 @@
+"""TempEval-3 Task A scoring (evaluate.task_a and its helpers).
+
+The figures asserted here are worked out by hand from small TimeML
+documents built in the test, whose gold tags are chosen to give one strict
+match, one relaxed-only match, one wrong value, one miss and one extra.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from timeline import evaluate, timeml
+from timeline.timeml import Tag
+
+from conftest import TBAQ
+
+GOLD = """<?xml version="1.0" ?>
+<TimeML>
+<DOCID>toy</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="2025-11-21" temporalFunction="false" functionInDocument="CREATION_TIME">2025-11-21</TIMEX3></DCT>
+<TEXT>Kiev confirmed the plan on <TIMEX3 tid="t1" type="DATE" value="2025-11-20">Thursday</TIMEX3>. The talks lasted <TIMEX3 tid="t2" type="DURATION" value="P4H">four hours</TIMEX3> and will resume <TIMEX3 tid="t3" type="DATE" value="2025-11-24">on Monday</TIMEX3>. The envoy <TIMEX3 tid="t4" type="DATE" value="PAST_REF">once</TIMEX3> said the plan is now dead.</TEXT>
+</TimeML>
+"""
+
+
+def tag(start: int, end: int, value: str = "", type_: str = "DATE") -> Tag:
+    return Tag("TIMEX3", start, end, {"type": type_, "value": value})
+
+
+def test_match_is_one_to_one_exact_spans_first_then_largest_overlap():
+    gold = [tag(0, 5), tag(10, 20), tag(30, 35)]
+    system = [tag(0, 5), tag(12, 15), tag(13, 25), tag(40, 45)]
+    strict, pairs = evaluate.match_timexes(gold, system)
+    assert strict == 1
+    assert sorted(pairs) == [(0, 0), (1, 2)]
+
+
+def test_a_system_tag_is_matched_once_only():
+    gold = [tag(0, 10), tag(5, 15)]
+    strict, pairs = evaluate.match_timexes(gold, [tag(4, 12)])
+    assert strict == 0 and len(pairs) == 1
+
+
+def test_task_a_scores_a_toy_document(tmp_path, nlp):
+    gold_dir, out = tmp_path / "gold", tmp_path / "system"
+    gold_dir.mkdir()
+    (gold_dir / "toy.tml").write_text(GOLD, encoding="utf-8")
+    results = evaluate.task_a([gold_dir], out, nlp)
+    # system: Thursday (strict), four hours (strict, value PT4H != P4H),
+    # Monday (relaxed only), now (extra); gold "once" is missed.
+    assert (results["n_gold"], results["n_system"], results["n_files"]) == (4, 4, 1)
+    assert (results["strict_p"], results["strict_r"], results["strict_f1"]) == (50.0, 50.0, 50.0)
+    assert (results["relaxed_p"], results["relaxed_r"], results["relaxed_f1"]) == (75.0, 75.0, 75.0)
+    assert results["value_accuracy"] == pytest.approx(66.67)
+    assert results["value_f1"] == pytest.approx(50.0)
+    assert (results["type_accuracy"], results["type_f1"]) == (100.0, 75.0)
+
+
+def test_task_a_writes_system_timeml_with_the_same_text(tmp_path, nlp):
+    gold_dir, out = tmp_path / "gold", tmp_path / "system"
+    gold_dir.mkdir()
+    (gold_dir / "toy.tml").write_text(GOLD, encoding="utf-8")
+    evaluate.task_a([gold_dir], out, nlp)
+    gold, system = timeml.read(gold_dir / "toy.tml"), timeml.read(out / "toy.tml")
+    assert system.text == gold.text and system.dct == gold.dct
+    found = {system.text[t.start:t.end]: (t.attrs["type"], t.attrs["value"]) for t in system.timexes}
+    assert found["Thursday"] == ("DATE", "2025-11-20")
+    assert found["Monday"] == ("DATE", "2025-11-24")
+    assert found["four hours"] == ("DURATION", "PT4H")
+
+
+def test_task_a_without_tml_files_says_so(tmp_path):
+    with pytest.raises(ValueError, match="no .tml files"):
+        evaluate.task_a([tmp_path], tmp_path / "out")
+
+
+def test_task_a_reports_a_malformed_file_by_name(tmp_path):
+    (tmp_path / "bad.tml").write_text("<TimeML><TEXT>unclosed", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.tml"):
+        evaluate.task_a([tmp_path], tmp_path / "out")
+
+
+def test_format_report_aligns_the_figures():
+    results = {"strict_p": 87.2, "strict_r": 90.34, "strict_f1": 88.76, "relaxed_p": 92.42,
+               "relaxed_r": 95.72, "relaxed_f1": 94.04, "value_f1": 81.05, "type_f1": 89.73,
+               "value_accuracy": 86.18, "type_accuracy": 95.41, "n_gold": 1822, "n_system": 1887,
+               "n_files": 256}
+    report = evaluate.format_report(results)
+    lines = report.splitlines()
+    assert "256 files, 1822 gold, 1887 system" in lines[0]
+    strict = next(line for line in lines if line.strip().startswith("strict"))
+    assert strict.split()[1:] == ["87.20", "90.34", "88.76"]
+    value = next(line for line in lines if line.strip().startswith("value"))
+    assert value.split()[1:] == ["86.18", "81.05"]
+    assert len({len(line) for line in lines[1:4]}) == 1      # columns line up
+    assert "nearest verb" not in report
+
+
+def test_format_report_adds_anchoring_when_present():
+    report = evaluate.format_report({"accuracy": 71.5, "baseline_accuracy": 60.25, "n": 400})
+    assert "400" in report
+    assert "71.50" in report and "60.25" in report
+
+
+@pytest.mark.skipif(not TBAQ.exists(), reason="TBAQ-cleaned not available")
+def test_task_a_on_a_few_timebank_files(tmp_path, nlp):
+    files = sorted((TBAQ / "TimeBank").glob("*.tml"))[:4]
+    results = evaluate.task_a(files, tmp_path, nlp)
+    assert results["n_files"] == 4 and results["n_gold"] > 10
+    assert results["relaxed_f1"] > 80 and results["value_f1"] > 60
+    assert sorted(p.name for p in tmp_path.glob("*.tml")) == sorted(f.name for f in files)
