@@ -74,7 +74,9 @@ def run(corpus: Path, out: Path, parameters: Optional[dict] = None,
         try:
             pm.execute_notebook(str(source), str(target), parameters=given,
                                 cwd=str(notebook_dir), progress_bar=False,
-                                log_output=log_output, kernel_name="python3")
+                                log_output=log_output, kernel_name="python3",
+                                # the kernel's own start-up warnings are not the user's business
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
         except PapermillExecutionError as error:
             # papermill counts the injected-parameters cell; the researcher's
             # notebook has one cell fewer from the parameters cell on.
