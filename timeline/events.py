@@ -54,6 +54,7 @@ class Lexicon:
     light: frozenset
     aspectual: frozenset
     dated_complement: frozenset
+    arranging: frozenset
     measured_from: frozenset
     event_nouns: frozenset
     event_suffixes: tuple
@@ -88,6 +89,7 @@ def lexicon() -> Lexicon:
         light=frozenset(lex["light"]["verbs"]),
         aspectual=frozenset(lex["aspectual"]["verbs"]),
         dated_complement=frozenset(lex["complement"]["dated_complement"]),
+        arranging=frozenset(lex["light"]["arranging"]),
         measured_from=frozenset(lex["measured"]["prepositions"]),
         event_nouns=frozenset(nouns["words"]),
         event_suffixes=tuple(nouns["suffixes"]),
@@ -160,6 +162,28 @@ _PREDICATE_ADJ_DEPS = frozenset({"amod", "acomp", "oprd", "advcl", "conj", "ROOT
                                  "xcomp", "appos"})
 
 
+def _dated_nominal(timex, noun) -> bool:
+    """A date used as a modifier of a noun that is an object ("attributed
+    its fourth-quarter slump", "compared with year-earlier profit", "the
+    boom of recent years") dates that noun, a state or event; as the subject
+    of a verb ("third-quarter profit grew") it dates the verb."""
+    if noun.pos_ != "NOUN" or not noun.is_alpha or noun.ent_type_ in ("DATE", "TIME"):
+        return False
+    if noun.dep_ not in ("dobj", "pobj") or noun.lower_ in lexicon().not_events \
+            or noun.lemma_.lower() in lexicon().not_events:
+        return False
+    if timex.i > noun.i:
+        return False
+    if timex.dep_ == "poss" or (timex.dep_ == "amod" and not timex.lower_.endswith("ly")):
+        return True         # "last month's squeeze", "future demand" (not "daily life")
+    if timex.dep_ in ("compound", "nmod", "nummod"):
+        # "its fourth-quarter slump"; but a name of a day straight after a
+        # preposition is its object the parser misread ("on Tuesday cargo")
+        first = timex.left_edge
+        return first.i == 0 or first.nbor(-1).pos_ != "ADP"
+    return False
+
+
 def governor(span) -> Optional[object]:
     """The verb or event noun that governs ``span`` in the dependency tree.
 
@@ -178,9 +202,16 @@ def governor(span) -> Optional[object]:
             continue
         if is_verbal(head):
             return head
-        if head.pos_ == "ADJ" and head.dep_ in _PREDICATE_ADJ_DEPS and (
+        if head.pos_ == "ADJ" and head.dep_ in _PREDICATE_ADJ_DEPS \
+                and head.tag_ not in ("JJR", "JJS") and (
                 tok.i == span.root.i or (tok.pos_ == "ADP" and tok.i == span.root.head.i)):
-            return head     # "debentures due March 1, 2011", "worth $130 million in October"
+            # "debentures due March 1, 2011", "worth $130 million in October";
+            # but "the election due this September" dates the election
+            if head.dep_ == "amod" and is_event_noun(head.head, listed_only=True):
+                return head.head
+            return head
+        if tok.i == span.root.i and _dated_nominal(tok, head):
+            return head
         if is_event_noun(head) and head.ent_type_ not in ("DATE", "TIME"):
             return head
         tok = head
@@ -292,6 +323,11 @@ def refine(trig, span=None):
         for child in children:
             if child.dep_ == "acomp" and child.pos_ == "ADJ":
                 return child
+        subjects = [c for c in children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
+        if subjects and any(c.dep_ == "attr" and (c.ent_type_ in ("MONEY", "PERCENT", "QUANTITY")
+                                                   or c.pos_ == "NUM" or c.tag_ == "$")
+                            for c in children):
+            return subjects[0]      # "net income was $2.1 million": the figure's noun
         for child in children:
             if child.dep_ == "attr" and child.pos_ == "NOUN":
                 return child
@@ -306,6 +342,12 @@ def refine(trig, span=None):
         if noun is not None:
             return noun
     if trig.dep_ == "xcomp" and trig.head.lemma_.lower() in lexicon().aspectual:
+        return trig.head
+    if trig.dep_ == "acl" and trig.tag_ == "VBN" and lemma in lexicon().arranging \
+            and trig.head.pos_ == "NOUN" and trig.head.is_alpha \
+            and trig.head.ent_type_ not in ("DATE", "TIME") \
+            and trig.head.lemma_.lower() not in lexicon().not_events:
+        # "a summit set for April", "remarks made last week": the event named
         return trig.head
     return trig
 
@@ -357,7 +399,7 @@ def _is_adverbial(att, span) -> bool:
     """Whether ``att`` is the expression used as an adverbial: the expression
     itself, or a preposition governing it ("on Tuesday")."""
     if att.i in range(span.start, span.end):
-        return att.dep_ in ("npadvmod", "advmod", "tmod", "obl", "dep")
+        return att.dep_ in ("npadvmod", "advmod", "tmod", "obl", "dep", "prep")
     return att.dep_ == "prep" and span.root.head.i == att.i
 
 
@@ -407,6 +449,36 @@ def _measured_from(span):
     return None
 
 
+def _cleft(span, trig):
+    """"It was not until Tuesday that Castro revealed ...", "it's not tonight
+    we're worried about": the date focused by a cleft dates the clause."""
+    if trig.lemma_.lower() != "be" or not any(
+            c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in trig.children):
+        return None
+    att = _attachment(span, trig)
+    if att.dep_ not in ("attr", "prep", "advmod", "npadvmod") or att.i < trig.i:
+        return None
+    for child in trig.children:
+        if child.dep_ in ("ccomp", "advcl", "relcl") and child.i > span.end - 1 \
+                and is_verbal(child):
+            return child
+    return None
+
+
+def _subject_event(span, trig):
+    """"whose rescue off Florida's coast two months ago set off a tug-of-war":
+    a bare date between an event noun subject and its verb dates that noun."""
+    att = _attachment(span, trig)
+    if att.dep_ not in ("npadvmod", "advmod") or not att.i < trig.i:
+        return None
+    for child in trig.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.i < span.start \
+                and child.right_edge.i == span.start - 1 \
+                and is_event_noun(child, listed_only=True):
+            return child
+    return None
+
+
 def find_trigger(doc, start: int, end: int, when: Optional[int] = None):
     """The token of the predicate dated by the expression at characters
     [start, end) of ``doc`` (a parsed sentence), or None.
@@ -430,6 +502,7 @@ def find_trigger(doc, start: int, end: int, when: Optional[int] = None):
     if trig is not None:
         trig = _unrealised_complement(trig, when) or trig
         trig = _reporting_layer(span, trig) or trig
+        trig = _cleft(span, trig) or _subject_event(span, trig) or trig
         return refine(trig, span)
     # the expression heads its sentence: "Friday, the bombs exploded" parsed
     # with Friday as root -- take a predicate among its dependants, then the
@@ -527,7 +600,9 @@ def _subject_tokens(trig) -> tuple[list, bool]:
         verb = None
         if trig.dep_ in ("attr", "dobj") and is_verbal(trig.head):
             verb = trig.head
-        elif trig.dep_ == "pobj" and trig.head.dep_ == "prep" and is_verbal(trig.head.head):
+        elif trig.dep_ == "pobj" and trig.head.dep_ == "prep" and is_verbal(trig.head.head) \
+                and trig.head.lower_ not in lexicon().measured_from:
+            # (not "arrested two men three days after the attack")
             verb = trig.head.head
         if verb is not None and verb.dep_ not in ("acl", "relcl", "amod"):
             subj, passive = _clause_subject(verb)
@@ -805,16 +880,17 @@ def object_of(trig, span=None) -> str:
     for child in children:
         if child.dep_ == "xcomp" and child.pos_ in ("VERB", "AUX"):
             return _shorten(_phrase_tokens(child, skip, top=False), 10)
+    if trig.lemma_.lower() in lex.reporting:
+        # what was said, before any phrase the parser hung on the verb
+        for child in children:
+            if child.dep_ == "ccomp":
+                return _shorten([t for t in _phrase_tokens(child, skip, top=False)
+                                 if t.dep_ != "mark"], 10)
     for child in children:
         if child.dep_ == "prep" and child.lower_ not in lex.side_prepositions:
             objs = [c for c in child.children if c.dep_ == "pobj" and c.i not in skip]
             if objs:
                 return _noun_phrase(objs[0])
-    if trig.lemma_.lower() in lex.reporting:
-        for child in children:
-            if child.dep_ == "ccomp":
-                return _shorten([t for t in _phrase_tokens(child, skip, top=False)
-                                 if t.dep_ != "mark"], 10)
     for child in children:
         if child.dep_ in PASSIVE_SUBJECT_DEPS and child.lower_ not in lex.other_pronouns:
             return _noun_phrase(child)
@@ -862,7 +938,8 @@ def _verb_phrase(verb, skip: set, limit: int) -> str:
             comps[dep].extend(_phrase_tokens(child, skip, top=False))
         elif dep == "agent":
             comps["agent"].extend(_phrase_tokens(child, skip, top=False))
-    if not have_object and not comps["xcomp"]:
+    reported = verb.lemma_.lower() in lex.reporting and comps["ccomp"]
+    if not have_object and not comps["xcomp"] and not reported:
         for child in verb.children:
             if child.dep_ == "prep" and child.i not in skip and child.i > verb.i \
                     and child.lower_ not in lex.side_prepositions:
@@ -905,7 +982,16 @@ def summary_of(trig, actors: list[str], span=None, names: "NameIndex | None" = N
                sent: Sentence | None = None, limit: int = 16) -> str:
     """A short readable line: actor(s), predicate, object."""
     skip = _timex_skip(span)
-    if trig.pos_ == "NOUN" and _display_verb(trig).i == trig.i:
+    if trig.pos_ == "ADJ" and trig.dep_ == "amod" and trig.head.pos_ in ("NOUN", "PROPN"):
+        # "debentures due March 1": the noun and its predicate
+        noun = trig.head
+        toks = [t for t in noun.subtree if t.i <= noun.i and t.i not in skip
+                and t.dep_ not in ("relcl", "acl", "appos") and t.i != trig.i]
+        toks = [t for t in toks if not (t.dep_ == "det" and t.head.i == noun.i)]
+        phrase = _shorten(toks, limit - 4)
+        rest = _shorten([t for t in _phrase_tokens(trig, skip) if t.i != trig.i], 6)
+        line = " ".join(x for x in (phrase, trig.text, rest) if x)
+    elif trig.pos_ == "NOUN" and _display_verb(trig).i == trig.i:
         drop = set()
         for child in trig.children:
             if child.i < trig.i and (child.dep_ in ("det", "poss") or (
