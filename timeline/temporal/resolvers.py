@@ -141,6 +141,11 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
     here = Point.of_day(ref, cands[0].gran if cands[0].gran != "day" else "day").start()
     if rel in ("last", "past", "the past", "this past"):
         before = [p for p in cands if p.start() < here]
+        if rel == "last" and gran == "month" and len(before) > 1:
+            # The month just before is "last month": "last February" written
+            # on 1 March is the February of the year before.
+            just_before = Point.of_day(ref, "month").shift(-1, "month")
+            before = [p for p in before if p != just_before] or before
         return (max(before, key=Point.start) if before else cands[0]), "publication", 0.85
     if rel in ("next", "coming", "this coming"):
         after = [p for p in cands if p.start() > here]
@@ -176,7 +181,16 @@ def discussed(ctx: Context, gran: str) -> tuple[Optional[Point], str]:
 
 
 def resolve_calendar(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
-    """Dates, months, years, seasons, quarters, halves, decades, centuries."""
+    """Dates, months, years, seasons, quarters, halves, decades, centuries;
+    "the week of March 6" is the week holding that day."""
+    r = _resolve_calendar(m, g, ctx)
+    if r is not None and g.get("weekof") and r.point is not None and r.point.gran == "day":
+        start = r.point.start()
+        r.point = Point.of_day(start, "week") if start else Point("week", None)
+    return r
+
+
+def _resolve_calendar(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     r = Result(mod=position_mod(g) or quantity_mod(g), confidence=0.95)
     if g.get("after"):
         r.mod = "ON_OR_AFTER"
@@ -432,6 +446,8 @@ _ANAPHORIC = ("that", "that same", "the same", "the following", "the previous", 
 def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     """this/last/next/the coming ... + unit (publication date), and
     that/the following/later in the ... + unit (the date named before)."""
+    if g["unit"][:1].isupper() and not g["unit"].isupper() and not m.text.startswith(g["unit"]):
+        return None                        # "ABC's This Week": a title
     unit = norm(g["unit"])
     rel = norm(g.get("rel") or "this")
     mod = position_mod(g)
@@ -618,11 +634,24 @@ def resolve_duration(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return None                        # "a second term"
     if unit[:1].isupper() and not unit.isupper():
         return None                        # "CBS's 60 Minutes": a title
+    filters = rules().resolution["filters"]
+    after = ctx.article.text[m.end:m.end + 40]
+    if filters["age_after"].match(after):
+        return None                        # "Mr. Reupke, 52 years old": an age
+    if norm(unit).startswith("quarter") and norm(g.get("num") or "") in filters["fraction_numbers"] \
+            and filters["fraction_after"].match(after):
+        return None                        # "more than a quarter of the market"
     value = duration_value(num, unit)
     if value is None:
         return None
-    r = Result(type="DURATION", value=value, mod=quantity_mod(g), confidence=0.85)
     det = norm(g.get("det") or "")
+    if num == "X" and g.get("num") and det in ("the past", "the last", "past", "last") \
+            and unit.endswith("s"):
+        # "the last few months", "the past several quarters": TimeBank
+        # writes such vague stretches up to now as a reference to the past.
+        return Result(type="DATE", value="PAST_REF", confidence=0.7,
+                      anchor="publication" if ctx.pub else "none")
+    r = Result(type="DURATION", value=value, mod=quantity_mod(g), confidence=0.85)
     info = lookup("units", unit)
     if ctx.pub is not None and isinstance(num, int) and info[0] in ("day", "week", "month", "quarter",
                                                                      "year"):

@@ -125,7 +125,7 @@ def rules() -> Rules:
     for key in ("past_preceding", "future_preceding", "lexical_future", "lexical_past"):
         tense[key] = re.compile(tense[key], re.IGNORECASE)
     filters = resolution["filters"]
-    for key in ("modal_after", "march_noun_after", "month_before"):
+    for key in ("modal_after", "march_noun_after", "month_before", "age_after", "fraction_after"):
         filters[key] = re.compile(filters[key], re.IGNORECASE)
     filters["count_nouns_after"] = re.compile(
         r"\s+(?:" + "|".join(map(re.escape, filters["count_nouns"])) + r")\b", re.IGNORECASE)

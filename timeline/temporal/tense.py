@@ -67,13 +67,17 @@ def verb_tense(verb, depth: int = 0) -> str:
     words = {c.lower_ for c in aux}
     if words & set(cues["future_auxiliaries"]):
         return "future"
-    if verb.lemma_ in cues["future_verbs"] and (aux or verb.tag_ != "VBN"):
-        return "future"     # "has scheduled ... Thursday"; not "a meeting planned for ..."
+    if verb.lemma_ in cues["future_verbs"] and (aux or verb.tag_ != "VBN") \
+            and not words & set(cues["past_perfect_auxiliaries"]):
+        return "future"     # "has scheduled ... Thursday"; not "a meeting planned for ...",
+                            # nor "had been scheduled to expire Friday"
     if verb.tag_ == "VB" and any(c.lower_ == "to" for c in aux):
         gov = verb.head
         if gov.pos_ == "ADJ" and gov.head is not gov:
             gov = gov.head          # "had been due to expire"
         if gov is not verb and gov.pos_ in ("VERB", "AUX") and depth < 3:
+            if _past_perfect(gov):
+                return "past"       # "had been scheduled to expire Friday": the plan is over
             if verb_tense(gov, depth + 1) == "past" and gov.lemma_ not in cues["intent_verbs"]:
                 return ""
         return "future"
@@ -86,3 +90,9 @@ def verb_tense(verb, depth: int = 0) -> str:
     if verb.tag_ in ("VBZ", "VBP", "VBG") or any(c.tag_ in ("VBZ", "VBP") for c in aux):
         return "present"
     return ""
+
+
+def _past_perfect(verb) -> bool:
+    """True for a verb in the past perfect ("had been scheduled")."""
+    perfect = set(rules().resolution["tense"]["past_perfect_auxiliaries"])
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in perfect for c in verb.children)
