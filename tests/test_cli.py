@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from timeline import cli, tables
+from timeline import cli, execute, tables
 from conftest import SEEDS
 
 
@@ -75,9 +75,42 @@ def test_extract_writes_every_table(tmp_path):
     assert docs.set_index("doc_id").loc["a2", "text"].startswith("=HYPERLINK")  # ... and restored
 
 
-def test_value_parsing():
-    assert cli._value("true") is True
-    assert cli._value("3") == 3
-    assert cli._value("0.5") == 0.5
-    assert cli._value("2025-11-21") == "2025-11-21"
-    assert cli._value("none") is None
+DECLARED = {nb: execute.notebook_parameters(execute.NOTEBOOK_DIR / nb) for nb in execute.NOTEBOOKS}
+
+
+@pytest.mark.parametrize("given, fragment", [
+    ({"workers": "0"}, "workers must be at least 1"),
+    ({"min_sources": "two"}, "min_sources takes a whole number"),
+    ({"date_from": "2025-12-01", "date_to": "2025-11-01"}, "is after date_to"),
+    ({"date_from": "2025-99-01"}, "not an ISO date"),
+    ({"granularities": "day,fortnight"}, "unknown granularity fortnight"),
+    ({"engine": "spark"}, "engine must be local or dask"),
+    ({"min_confidence": "1.5"}, "between 0 and 1"),
+    ({"export_images": "maybe"}, "export_images takes true or false"),
+    ({"out": "/tmp/elsewhere"}, "give out with --out"),
+    ({"nosuch": "1"}, "nosuch"),
+])
+def test_bad_notebook_parameters_are_refused(given, fragment):
+    with pytest.raises(execute.UnknownParameter) as error:
+        execute.check_parameters(given, DECLARED)
+    assert fragment in str(error.value)
+
+
+def test_notebook_parameters_take_their_declared_types():
+    values = execute.check_parameters(
+        {"workers": "2", "min_confidence": "0.5", "export_images": "false", "actors": "2024",
+         "granularities": "day, month"}, DECLARED)
+    assert values == {"workers": 2, "min_confidence": 0.5, "export_images": False,
+                      "actors": "2024", "granularities": "day, month"}
+
+
+def test_bad_run_parameter_stops_before_any_work(tmp_path):
+    result = run_cli("run", "--corpus", str(SEEDS), "--out", str(tmp_path / "o"),
+                     "-p", "min_sources", "two")
+    assert_one_line_error(result, 2, "min_sources")
+    assert not (tmp_path / "o").exists()
+
+
+def test_unwritable_output_stops_before_any_work(tmp_path):
+    result = run_cli("extract", "--corpus", str(SEEDS), "--out", "/proc/timeline-test/out")
+    assert_one_line_error(result, 2, "not writable")

@@ -15,7 +15,8 @@ import samples
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PARAMETERS = {
     "01_extract.ipynb": ["corpus", "out", "default_published", "infer_dates", "undated_events",
-                         "store", "workers", "show_doc_id"],
+                         "store", "workers", "engine", "scheduler", "progress",
+                         "show_doc_id"],
     "02_timeline.ipynb": ["out", "date_from", "date_to", "color_by", "actors", "sources",
                           "min_confidence", "min_sources", "granularities", "text", "title",
                           "export_images"],

@@ -50,30 +50,21 @@ def _corpus(path: Optional[str]) -> Path:
 
 
 def _out(path: Optional[str], corpus: Path) -> Path:
+    """The output folder, created and shown writable before any work."""
     out = Path(path) if path else DEFAULT_OUTPUTS / corpus.resolve().stem
     probe = out
-    while not probe.exists():
+    while not probe.exists() and probe != probe.parent:
         probe = probe.parent
-    if not probe.is_dir():
+    if probe.exists() and not probe.is_dir():
         raise UsageError(f"output folder cannot be created: {probe} is a file")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise UsageError(f"output folder is not writable: {probe}")
-    return out
-
-
-def _value(text: str):
-    """A -p value: true/false, none, an int, a float, else the string."""
-    low = text.lower()
-    if low in ("true", "false"):
-        return low == "true"
-    if low in ("none", "null"):
-        return None
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        import tempfile
+        with tempfile.TemporaryFile(dir=out):
             pass
-    return text
+    except OSError as error:
+        raise UsageError(f"output folder is not writable: {out} ({error.strerror or error})") from None
+    return out
 
 
 # --- commands ----------------------------------------------------------------------
@@ -83,11 +74,13 @@ def cmd_run(args) -> int:
     from . import execute
 
     corpus = _corpus(args.corpus)
+    parameters = dict(args.parameter or [])  # typed by execute.check_parameters
+    try:
+        execute.check_parameters(parameters, {n: execute.notebook_parameters(
+            execute.NOTEBOOK_DIR / n) for n in execute.NOTEBOOKS})
+    except execute.UnknownParameter as error:
+        raise UsageError(str(error)) from None
     out = _out(args.out, corpus)
-    parameters = {name: _value(value) for name, value in (args.parameter or [])}
-    for name in ("default_published", "date_from", "date_to"):
-        if isinstance(parameters.get(name), str):
-            _iso_date(parameters[name])
     try:
         result = execute.run(corpus, out, parameters, log_output=args.verbose)
     except execute.UnknownParameter as error:
@@ -95,6 +88,7 @@ def cmd_run(args) -> int:
     except execute.NotebookFailed as error:
         print(f"timeline run: {error}", file=sys.stderr)
         return 1
+    _print_rejects(out)
     summary = out / "summary.json"
     if summary.exists():
         print(_summary_line(json.loads(summary.read_text("utf-8"))))
@@ -104,6 +98,14 @@ def cmd_run(args) -> int:
               f"(see {out / 'rejects.csv'})", file=sys.stderr)
         return 3
     return 0
+
+
+def _print_rejects(out: Path) -> None:
+    path = out / "rejects.csv"
+    if path.exists():
+        from .tables import read_csv
+        for reject in read_csv(path).itertuples():
+            print(f"rejected {reject.input}: {reject.reason} ({reject.action})", file=sys.stderr)
 
 
 def _count_rejects(out: Path) -> int:
@@ -125,10 +127,10 @@ def cmd_extract(args) -> int:
     from . import pipeline
 
     corpus = _corpus(args.corpus)
-    out = _out(args.out, corpus)
     default_published = _iso_date(args.default_published)
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    out = _out(args.out, corpus)
     result = pipeline.extract(corpus, default_published=default_published,
                               infer_dates=args.infer_dates, undated=args.undated,
                               store=args.store, workers=args.workers, engine=args.engine,
@@ -140,6 +142,8 @@ def cmd_extract(args) -> int:
                           out / "timeline.html")
     for reject in result.rejects.itertuples():
         print(f"rejected {reject.input}: {reject.reason} ({reject.action})", file=sys.stderr)
+    if result.summary.get("articles", 0) == 0:
+        print(f"timeline extract: no article found in {corpus}", file=sys.stderr)
     print(result.summary_line())
     print(f"wrote {out}")
     if args.strict and len(result.rejects):

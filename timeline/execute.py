@@ -31,7 +31,89 @@ def _cells(path: Path) -> list:
 
 
 class UnknownParameter(ValueError):
-    """A -p NAME that no notebook declares."""
+    """A -p NAME that no notebook declares, or a value it cannot take."""
+
+
+#: the granularities a mention or event can have (for the ``granularities`` filter)
+GRANULARITIES = ("time", "day", "week", "month", "quarter", "half", "season", "year", "decade",
+                 "century", "reported")
+
+
+def _iso_or_empty(name: str, value: str) -> None:
+    from datetime import date
+
+    if value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise UnknownParameter(f"{name}: not an ISO date (YYYY-MM-DD): {value!r}") from None
+
+
+def _typed(name: str, text, kind: str):
+    """Convert a -p value (a string from the command line) to the type the
+    notebook declares for it."""
+    if not isinstance(text, str):
+        return text
+    try:
+        if kind == "int":
+            return int(text)
+        if kind == "float":
+            return float(text)
+        if kind == "bool":
+            if text.lower() not in ("true", "false"):
+                raise ValueError
+            return text.lower() == "true"
+    except ValueError:
+        wanted = {"int": "a whole number", "float": "a number", "bool": "true or false"}[kind]
+        raise UnknownParameter(f"{name} takes {wanted}, not {text!r}") from None
+    return text
+
+
+def check_parameters(parameters: dict, declared: dict) -> dict:
+    """Check -p values against what the notebooks declare, before any work.
+
+    ``declared`` maps each notebook to its parameters (papermill's
+    ``inspect_notebook``).  Returns the values converted to the declared
+    types; raises :class:`UnknownParameter` with one line otherwise.
+    """
+    for name in ("corpus", "out"):
+        if name in parameters:
+            raise UnknownParameter(f"give {name} with --{name}, not -p {name}")
+    kinds = {}
+    for params in declared.values():
+        for name, info in params.items():
+            kinds[name] = info.get("inferred_type_name") or "str"
+    unknown = sorted(set(parameters) - set(kinds))
+    if unknown:
+        raise UnknownParameter(f"no notebook declares the parameter(s) {', '.join(unknown)}")
+    values = {name: _typed(name, value, kinds[name]) for name, value in parameters.items()}
+    for name in ("default_published", "date_from", "date_to"):
+        if name in values:
+            _iso_or_empty(name, str(values[name] or ""))
+    if values.get("date_from") and values.get("date_to") and values["date_from"] > values["date_to"]:
+        raise UnknownParameter(f"date_from {values['date_from']} is after date_to {values['date_to']}")
+    for name, low in (("workers", 1), ("min_sources", 1)):
+        if name in values and values[name] < low:
+            raise UnknownParameter(f"{name} must be at least {low}")
+    if "min_confidence" in values and not 0 <= values["min_confidence"] <= 1:
+        raise UnknownParameter("min_confidence must be between 0 and 1")
+    if values.get("engine") not in (None, "local", "dask"):
+        raise UnknownParameter(f"engine must be local or dask, not {values['engine']!r}")
+    if values.get("granularities"):
+        wrong = [g.strip() for g in str(values["granularities"]).split(",")
+                 if g.strip() and g.strip() not in GRANULARITIES]
+        if wrong:
+            raise UnknownParameter(f"unknown granularity {', '.join(wrong)} "
+                                   f"(choose from {', '.join(GRANULARITIES)})")
+    if values.get("store"):
+        store = Path(values["store"])
+        if store.exists():
+            from .store import Store, StoreError
+            try:
+                Store(store).close()
+            except StoreError as error:
+                raise UnknownParameter(f"store: {error}") from None
+    return values
 
 
 class NotebookFailed(RuntimeError):
@@ -56,14 +138,10 @@ def run(corpus: Path, out: Path, parameters: Optional[dict] = None,
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    declared = {name: notebook_parameters(notebook_dir / name) for name in NOTEBOOKS}
+    parameters = check_parameters(dict(parameters or {}), declared)
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    parameters = dict(parameters or {})
-    declared = {name: notebook_parameters(notebook_dir / name) for name in NOTEBOOKS}
-    unknown = set(parameters).difference(*map(set, declared.values()))
-    if unknown:
-        raise UnknownParameter(
-            f"no notebook declares the parameter(s) {', '.join(sorted(unknown))}")
     executed = []
     for name in NOTEBOOKS:
         source = notebook_dir / name

@@ -152,11 +152,20 @@ def write_text(text: str, path: str | Path) -> Path:
     return Path(path)
 
 
+#: columns read back as whole numbers by :func:`read_csv` (when every cell is one)
+INTEGER_COLUMNS = ("start", "end", "sentence", "sentence_start", "sentence_end",
+                   "trigger_start", "trigger_end", "n_docs", "n_words")
+
+
 def read_csv(path: str | Path, raw: bool = False) -> pd.DataFrame:
-    """Read a table written by :func:`write_csv`: every column as str, no NaN,
-    and the formula escaping undone (unless ``raw``)."""
+    """Read a table written by :func:`write_csv`: text columns as str with
+    no NaN (empty cells are ""), offsets and counts as integers, and the
+    formula escaping undone (unless ``raw``)."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     if not raw:
         for col in df.columns:
             df[col] = df[col].map(restore)
+    for col in INTEGER_COLUMNS:
+        if col in df.columns and len(df) and df[col].str.fullmatch(r"-?\d+").all():
+            df[col] = df[col].astype("int64")
     return df
