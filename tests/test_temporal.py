@@ -295,6 +295,10 @@ NOT_DATES = [
     "The island imports three-quarters of its grain.",
     # A title is not a date.
     "The minister spoke on NBC's \"This Week\" program.",
+    # "today" and "tomorrow" in general, not a day
+    "The museum asks what today's youth make of the old factories.",
+    "Engineers argued over the shape of today's mobile phones.",
+    "She said the city needs the builders of tomorrow.",
 ]
 
 
@@ -335,6 +339,12 @@ YEAR_CHOICE = [
      "2025-11-21"),
     ("The committee has scheduled a vote for Thursday.", date(2025, 11, 24), "Thursday",
      "2025-11-27"),
+    # "until" with a present or present perfect verb: a deadline ahead; with
+    # a past verb it stays behind
+    ("The agency has given the tenants until Wednesday to leave.", date(2025, 11, 24),
+     "Wednesday", "2025-11-26"),
+    ("The exhibition runs until Saturday.", date(2025, 11, 24), "Saturday", "2025-11-29"),
+    ("The crew stayed until Saturday.", date(2025, 11, 24), "Saturday", "2025-11-22"),
 ]
 
 
@@ -583,3 +593,46 @@ def test_parse_number(text, value):
                                         ("98", 1998), ("fifty", None)])
 def test_parse_year(text, value):
     assert parse_year(text) == value
+
+
+# --- spans and anaphora ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # "the" stays out before the hyphenated adjective, in before the noun
+    ("Analysts blamed the third-quarter loss on fuel costs.", "third-quarter"),
+    ("The firm reported the fiscal second-quarter results late.", "fiscal second-quarter"),
+    ("Sales fell in the third quarter.", "the third quarter"),
+])
+def test_the_stays_outside_a_hyphenated_quarter(nlp, sentence, expected):
+    article = temporal.tag(sentence, date(1995, 11, 2), nlp=nlp)
+    assert [m.text for m in article.mentions] == [expected]
+
+
+@pytest.mark.parametrize("sentence,unit", [
+    ("The ferry sank on March 3, 1997. Divers saw the hull in the weeks after the storm.",
+     "weeks"),
+    ("The ferry sank on March 3, 1997. Fishermen reported leaks during the days before the "
+     "sinking.", "days"),
+])
+def test_units_next_to_an_event_are_dated_by_the_date_before(nlp, sentence, unit):
+    m = mention(temporal.tag(sentence, date(1997, 5, 2), nlp=nlp), unit)
+    assert (m.type, m.value, m.anchor) == ("DATE", "1997-03", "mention:0")
+    assert (m.date_start, m.date_end) == (date(1997, 3, 1), date(1997, 3, 31))
+
+
+def test_units_next_to_an_event_are_not_durations(nlp):
+    article = temporal.tag("Talks stalled in the months after the vote.", FRI, nlp=nlp)
+    assert [(m.text, m.type, m.value) for m in article.mentions] == [("months", "DATE", "PAST_REF")]
+
+
+def test_that_day_after_a_month_is_a_day_of_that_month(nlp):
+    article = temporal.tag("The mayor resigned last March, and his office was sealed that same "
+                           "day.", date(1999, 6, 9), nlp=nlp)
+    m = mention(article, "that same day")
+    assert (m.value, m.anchor) == ("1999-03-XX", "mention:0")
+    assert (m.date_start, m.date_end) == (date(1999, 3, 1), date(1999, 3, 31))
+    # a day named last still wins
+    article = temporal.tag("The mayor resigned on March 4, and his office was sealed that same "
+                           "day.", date(1999, 6, 9), nlp=nlp)
+    assert mention(article, "that same day").value == "1999-03-04"

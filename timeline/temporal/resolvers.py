@@ -500,6 +500,14 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
 def _anaphoric_unit(r: Result, unit: str, gran: str, rel: str, ctx: Context) -> Result:
     step = rules().vocab["anaphoric_words"].get(rel, 0)
     base_gran = "day" if gran == "part" else ("week" if gran == "weekend" else gran)
+    if gran in ("day", "part") and step == 0 and ctx.history and ctx.history[-1][1].gran == "month":
+        # "... last October, when ... His name was crossed out that same day":
+        # the day of the month named just before, its number unknown.
+        idx, month = ctx.history[-1]
+        r.value = month.value() + "-XX" + (f"T{_PART_OF_UNIT[unit]}" if gran == "part" else "")
+        r.type = "TIME" if gran == "part" else "DATE"
+        r.start, r.end, r.anchor, r.confidence = month.start(), month.end(), f"mention:{idx}", 0.5
+        return r
     last = ctx.last(base_gran)
     if last is not None:
         base, r.anchor = last[1].coarsen(base_gran), f"mention:{last[0]}"
@@ -527,6 +535,19 @@ def _weekend(ctx: Context, rel: str) -> Point:
     else:                                   # this, coming, current
         step = 0
     return replace(week.shift(step, "week"), gran="weekend")
+
+
+def resolve_vicinity(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
+    """"in the weeks before the shooting": days or weeks next to an event,
+    dated by the month of the date named last (the event's, most often);
+    without one, a reference to the past."""
+    r = Result(confidence=0.5)
+    last = ctx.last("month")
+    if last is not None and last[1].coarsen("month").year is not None:
+        r.point, r.anchor = last[1].coarsen("month"), f"mention:{last[0]}"
+    else:
+        r.value, r.anchor = "PAST_REF", "publication" if ctx.pub else "none"
+    return r
 
 
 _BACK = {"year-earlier", "year-ago", "year earlier", "year ago", "prior-year", "previous-year",
@@ -709,7 +730,7 @@ RESOLVERS = {
     "calendar": resolve_calendar, "weekday": resolve_weekday, "deictic": resolve_deictic,
     "relative": resolve_relative, "yearago": resolve_yearago, "offset": resolve_offset,
     "duration": resolve_duration, "set": resolve_set, "ref": resolve_ref,
-    "clock": resolve_clock, "holiday": resolve_holiday,
+    "clock": resolve_clock, "holiday": resolve_holiday, "vicinity": resolve_vicinity,
 }
 
 
@@ -718,7 +739,8 @@ RESOLVERS = {
 
 def is_spurious(article: Article, m: Mention) -> bool:
     """True for a candidate that is not temporal in its context: "May" the
-    modal verb, "March" the verb or noun, "Jan" the name, "2000 people"."""
+    modal verb, "March" the verb or noun, "Jan" the name, "2000 people",
+    "today's youth"."""
     filters = rules().resolution["filters"]
     g = m.extra.get("groups", {})
     text = article.text
@@ -738,4 +760,7 @@ def is_spurious(article: Article, m: Mention) -> bool:
                 return True
         if not m.text.endswith(".") and len(m.text) <= 4 and word not in ("may", "june", "july"):
             return True                     # "Jan Kavan": an abbreviation needs its dot
+    if m.rule == "deictic_day" and set(g) <= {"deictic"} and word in ("today", "tomorrow") \
+            and (filters["generic_day_after"].match(after) or filters["generic_day_before"].search(before)):
+        return True                         # "today's youth", "the people of tomorrow"
     return m.rule == "year" and set(g) <= {"year"} and bool(filters["count_nouns_after"].match(after))

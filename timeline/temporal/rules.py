@@ -122,10 +122,12 @@ def rules() -> Rules:
                                 tuple(item.get("requires", ()))))
 
     tense = resolution["tense"]
-    for key in ("past_preceding", "future_preceding", "lexical_future", "lexical_past"):
+    for key in ("past_preceding", "future_preceding", "until_preceding", "lexical_future",
+                "lexical_past"):
         tense[key] = re.compile(tense[key], re.IGNORECASE)
     filters = resolution["filters"]
-    for key in ("modal_after", "march_noun_after", "month_before", "age_after", "fraction_after"):
+    for key in ("modal_after", "march_noun_after", "month_before", "age_after", "fraction_after",
+                "generic_day_after", "generic_day_before"):
         filters[key] = re.compile(filters[key], re.IGNORECASE)
     filters["count_nouns_after"] = re.compile(
         r"\s+(?:" + "|".join(map(re.escape, filters["count_nouns"])) + r")\b", re.IGNORECASE)

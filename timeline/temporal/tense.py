@@ -51,7 +51,11 @@ def tense(article: Article, mention: Mention) -> str:
         if head is not None and head.dep_ in ("poss", "compound", "nmod", "amod") \
                 and head.head.pos_ in ("NOUN", "PROPN"):
             return ""
-        return verb_tense(verb) if verb is not None else ""
+        if verb is None:
+            return ""
+        if cues["until_preceding"].search(before) and _reaches_now(verb):
+            return "future"     # "has given them until Tuesday": a deadline ahead
+        return verb_tense(verb)
     clause = article.text[sent.start:sent.end]
     if cues["lexical_future"].search(clause):
         return "future"
@@ -96,3 +100,12 @@ def _past_perfect(verb) -> bool:
     """True for a verb in the past perfect ("had been scheduled")."""
     perfect = set(rules().resolution["tense"]["past_perfect_auxiliaries"])
     return any(c.dep_ in ("aux", "auxpass") and c.lower_ in perfect for c in verb.children)
+
+
+def _reaches_now(verb) -> bool:
+    """True for a verb in the present or the present perfect ("runs",
+    "has given"): a state lasting "until" a day lasts from now on."""
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux & {"has", "have", "'ve"}:
+        return not aux & {"had", "'d"}
+    return verb.tag_ in ("VBZ", "VBP") and not aux & {"did", "was", "were"}
