@@ -50,3 +50,18 @@ def test_only_marked_sentences_are_parsed(nlp):
     assert article.sentences[1].doc.text == "Talks began on Monday."
     token = article.sentences[1].token_at(article.text.index("Monday"))
     assert token.text == "Monday"
+
+
+def test_only_sentences_where_the_parse_matters_are_marked():
+    from datetime import date
+
+    from timeline import temporal
+
+    text = ("The war has lasted for three years. Prices are high now. "
+            "Talks resume on Monday. The deal may collapse.")
+    article = temporal.find(split(Article(doc_id="a", text=text, published=date(2025, 11, 21))))
+    marked = [text[s.start:s.end] for s in article.sentences if s.needs_parse]
+    # a duration and a vague "now" need no parse; a weekday needs the tense
+    assert "The war has lasted for three years." not in marked
+    assert "Prices are high now." not in marked
+    assert "Talks resume on Monday." in marked

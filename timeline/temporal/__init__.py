@@ -24,6 +24,8 @@ their values), :mod:`.tense`, :mod:`.resolvers` (one per pattern kind).
 from __future__ import annotations
 
 import bisect
+import copy
+import dataclasses
 import re
 from datetime import date
 from typing import Optional
@@ -110,8 +112,8 @@ def _parts(m: re.Match) -> list[tuple[tuple[int, int], dict, str]]:
 
 
 def find(article: Article) -> Article:
-    """Append candidate mentions (regex only, no parse) and mark the
-    sentences holding one ``needs_parse``.
+    """Append candidate mentions (regex only, no parse) and mark
+    ``needs_parse`` the sentences where a parse can matter.
 
     Requires ``article.sentences`` (:func:`timeline.sentences.split`).  The
     candidates carry ``rule``, ``sentence`` and, in ``extra``, the captured
@@ -126,10 +128,33 @@ def find(article: Article) -> Article:
             k = max(bisect.bisect_right(starts, s) - 1, 0) if starts else -1
             new.append(Mention(start=s, end=e, text=text[s:e], rule=pats[i].name, sentence=k,
                                extra={"groups": groups, "kind": pats[i].kind, "part": part}))
-            if starts:
-                article.sentences[k].needs_parse = True
     article.mentions = sorted(article.mentions + new, key=lambda x: x.start)
+    for k in _sentences_to_parse(article, new):
+        article.sentences[k].needs_parse = True
     return article
+
+
+def _sentences_to_parse(article: Article, candidates: list[Mention]) -> set[int]:
+    """The sentences whose parse can change a result: those holding a
+    candidate that, resolved from the words alone, is dropped (the parse may
+    keep it: "may", "March") or is a DATE/TIME with a date, even a partial
+    one such as XXXX-12-19 (the parse gives its tense, and the events stage
+    its predicate).  Sentences holding only
+    durations, sets and undated references ("now", "recent years") are not
+    parsed: on news this spares about a fifth of the parsing."""
+    if not candidates or not article.sentences:
+        return set()
+    trial = copy.copy(article)
+    trial.mentions = [dataclasses.replace(m, extra=dict(m.extra)) for m in article.mentions]
+    resolve(trial)
+    resolved = {(m.start, m.end): m for m in trial.mentions}
+    wanted = set()
+    for m in candidates:
+        r = resolved.get((m.start, m.end))
+        if r is None or (r.type in ("DATE", "TIME")
+                         and (r.date_start is not None or any(c.isdigit() for c in r.value))):
+            wanted.add(m.sentence)
+    return wanted
 
 
 # --- resolve -----------------------------------------------------------------------
