@@ -488,6 +488,130 @@ def test_merge_is_fast_on_many_mentions():
     assert evs.n_docs.sum() >= len(evs)
 
 
+# --- asserted, specific events only -----------------------------------------------------
+
+@pytest.mark.parametrize("text, expr, reason", [
+    ("None of this means Norland or Southia is preparing to launch major wars tomorrow.",
+     "tomorrow", "negated"),
+    ("The ministers did not meet on Friday, the agency said.", "on Friday", "negated"),
+    ("There was no meeting on Friday between the two envoys.", "on Friday", "negated"),
+    ("Southia could attack the port on Monday if the talks fail.", "on Monday", "hypothetical"),
+    ("The dispute is an issue that today defines much of the regional agenda.", "today",
+     "generic"),
+    ("Today’s landscape is different.", "Today", "generic"),
+])
+def test_unasserted_or_generic_predicates_make_no_event(nlp, text, expr, reason):
+    article = anchored(nlp, text, [expr])
+    m = mention_for(article, expr)
+    assert m.trigger == "" and m.summary == "" and m.actors == []
+    assert m.extra["no_event"] == reason
+    assert text[m.trigger_start:m.trigger_end].strip()      # the predicate's span is kept
+    rows = pd.DataFrame(tables.mention_rows(article))
+    mentions, evs = events.merge(rows, documents(("t", "T", "")))
+    assert evs.empty and (mentions.event_id == "").all()
+
+
+@pytest.mark.parametrize("text, expr, lemma", [
+    ("The summit opens today in the capital.", "today", "open"),
+    ("Today, the president signed the decree.", "Today", "sign"),
+    ("Officials said the talks would resume on Monday.", "on Monday", "resume"),
+    ("It was not until Tuesday that the minister revealed the plan.", "Tuesday", "reveal"),
+    ("A decision will not be made until mid-May, the agency said.", "mid-May", "make"),
+])
+def test_specific_and_reported_predicates_still_make_events(nlp, text, expr, lemma):
+    m = mention_for(anchored(nlp, text, [expr]), expr)
+    assert m.trigger == lemma and "no_event" not in m.extra
+
+
+def test_a_date_is_never_the_actor_of_an_event_noun(nlp):
+    m = mention_for(anchored(nlp, "Nobody mentioned the issue at Monday's talks in Hanoi.",
+                             ["Monday"]), "Monday")
+    assert m.trigger == "talk" and m.actors == []
+
+
+def test_a_transfer_seen_from_both_ends_merges_when_objects_meet():
+    day = "2025-11-20"
+    _, evs = merged([
+        mention("rt-1:m0", "rt-1", day, "submission", "", "US-backed peace plan",
+                summary="Confirmed submission of a US-backed peace plan"),
+        mention("ahram-2:m0", "ahram-2", day, "confirm", "Kiev",
+                "receiving a new draft peace plan from the US",
+                summary="Kiev confirmed receiving a new draft peace plan from the US"),
+        mention("mwn-4:m0", "mwn-4", day, "receive", "Cairo", "a shipment of wheat",
+                summary="Cairo received a shipment of wheat"),
+    ])
+    assert len(evs) == 2
+    plan = evs[evs.n_docs == 2].iloc[0]
+    assert plan.doc_ids == "ahram-2; rt-1"
+
+
+def deadline_rows(sentences_by_doc: dict, day: str, trigger_of: dict) -> tuple:
+    """Mention rows (with their documents) for the expression "Thursday" in
+    each document's sentence."""
+    rows, docs = [], []
+    for doc, (sentence, actors, obj, summary, entities) in sentences_by_doc.items():
+        expr = "next Thursday" if "next Thursday" in sentence else "Thursday"
+        start = sentence.index(expr)
+        row = mention(f"{doc}:m0", doc, day, trigger_of[doc], actors, obj, summary=summary)
+        row.update({"start": str(start), "end": str(start + len(expr)), "sentence_start": "0",
+                    "sentence_end": str(len(sentence)), "entities": entities})
+        rows.append(row)
+        docs.append({"doc_id": doc, "source": doc.split("-")[0], "duplicate_of": "",
+                     "published": "2025-11-21", "text": sentence})
+    return pd.DataFrame(rows, columns=tables.MENTION_COLUMNS), pd.DataFrame(docs)
+
+
+def test_mentions_of_one_deadline_merge_whatever_their_predicate():
+    frame, docs = deadline_rows({
+        "a-1": ("Washington is pressing Kiev to accept Donald Trump’s peace plan by next "
+                "Thursday.", "Kiev", "Donald Trump’s peace plan",
+                "Washington is pressing Kiev to accept Donald Trump’s peace plan",
+                "Washington; Kiev; Donald Trump’s"),
+        "b-2": ("The envoys met in Geneva as Donald Trump’s deadline – set for Thursday – "
+                "looms.", "", "", "Donald Trump’s deadline set", "Geneva; Donald Trump"),
+        "c-3": ("Sources said the US wanted Kiev to sign the framework by Thursday.", "Kiev",
+                "the framework", "Kiev to sign the framework", "US; Kiev"),
+        # the same day, no deadline: stays apart
+        "d-4": ("The Lisbon council will meet Thursday to sign the budget.", "Lisbon council",
+                "the budget", "Lisbon council to sign the budget", "Lisbon"),
+    }, "2025-11-27", {"a-1": "accept", "b-2": "set", "c-3": "sign", "d-4": "sign"})
+    first = docs.text[0]
+    at = first.index("next Thursday")
+    assert events.is_deadline(first, at, at + 13, 0, len(first))
+    assert not events.is_deadline(first, at, at + 13, 0, len(first), future=False)
+    mentions, evs = events.merge(frame, docs)
+    ids = dict(zip(mentions.doc_id, mentions.event_id))
+    assert ids["a-1"] == ids["b-2"] == ids["c-3"] != ids["d-4"]
+
+
+def test_a_deadline_needs_a_shared_party_or_object():
+    frame, docs = deadline_rows({
+        "a-1": ("Kiev must accept the peace plan by Thursday.", "Kiev", "the peace plan",
+                "Kiev must accept the peace plan", "Kiev"),
+        "b-2": ("Tax returns are due by Thursday for Ruritanian firms.", "", "",
+                "Tax returns are due", "Ruritanian"),
+    }, "2025-11-27", {"a-1": "accept", "b-2": "due"})
+    mentions, evs = events.merge(frame, docs)
+    assert len(evs) == 2
+
+
+def test_objects_sharing_only_a_predicate_word_or_chance_words_stay_apart():
+    day = "2025-04-02"
+    _, evs = merged([
+        mention("rt-1:m0", "rt-1", day, "meet", "Newt Gingrich", "for talks"),
+        mention("ahram-2:m0", "ahram-2", day, "arrive", "Pakistani military chief",
+                "for talks", summary="Pakistani military chief arrived for talks"),
+    ])
+    assert len(evs) == 2
+    _, evs = merged([
+        mention("rt-1:m0", "rt-1", day, "say", "Bank",
+                "the share of South Korean foreign debt rose", "Korean debt statistics"),
+        mention("ahram-2:m0", "ahram-2", day, "say", "foreign ministry official",
+                "South Korean foreign minister will visit Japan", "visit to Tokyo planned"),
+    ])
+    assert len(evs) == 2
+
+
 # --- the measure on gold TimeML -------------------------------------------------------------
 
 TML = """<?xml version="1.0" ?>

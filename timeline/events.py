@@ -65,6 +65,12 @@ class Lexicon:
     other_pronouns: frozenset
     organisation_words: frozenset
     side_prepositions: frozenset
+    negative_subjects: frozenset
+    negative_determiners: frozenset
+    modals: frozenset
+    conditions: frozenset
+    generic_expressions: frozenset
+    stative: frozenset
     #: lemma -> name of its synonym set
     synonyms: dict
 
@@ -100,6 +106,12 @@ def lexicon() -> Lexicon:
         other_pronouns=frozenset(lex["pronouns"]["other"]),
         organisation_words=frozenset(lex["names"]["organisation_words"]),
         side_prepositions=frozenset(lex["summary"]["side_prepositions"]),
+        negative_subjects=frozenset(lex["assertion"]["negative_subjects"]),
+        negative_determiners=frozenset(lex["assertion"]["negative_determiners"]),
+        modals=frozenset(lex["assertion"]["modals"]),
+        conditions=frozenset(lex["assertion"]["conditions"]),
+        generic_expressions=frozenset(lex["generic_present"]["expressions"]),
+        stative=frozenset(lex["generic_present"]["stative"]),
         synonyms=synonyms,
     )
 
@@ -519,6 +531,95 @@ def find_trigger(doc, start: int, end: int, when: Optional[int] = None):
     return None
 
 
+# --- asserted, specific events only ------------------------------------------------------
+
+#: dependencies through which a predicate is the complement of a verb whose
+#: negation or condition it shares
+_COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp"})
+
+
+def _negated(tok) -> bool:
+    lex = lexicon()
+    for child in tok.children:
+        if child.dep_ == "neg" and not (child.i + 1 < len(child.doc)
+                                        and child.nbor(1).lower_ == "until"):
+            return True     # but "It was not until Tuesday that ..." is a cleft
+        if child.dep_ == "det" and child.lower_ in lex.negative_determiners \
+                and tok.pos_ in ("NOUN", "PROPN"):
+            return True
+        if child.dep_ in ("nsubj", "nsubjpass") and (
+                child.lower_ in lex.negative_subjects
+                or any(g.dep_ == "det" and g.lower_ in lex.negative_determiners
+                       for g in child.children)):
+            return True
+    return False
+
+
+def _conditional(tok) -> bool:
+    """A modal with an "if" clause, or the "if" clause itself."""
+    lex = lexicon()
+    if tok.dep_ in ("advcl", "ccomp") and any(
+            c.dep_ == "mark" and c.lower_ in lex.conditions for c in tok.children):
+        return True
+    has_modal = any(c.dep_ == "aux" and c.lower_ in lex.modals for c in tok.children)
+    return has_modal and any(
+        c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in lex.conditions
+                                  for g in c.children)
+        for c in tok.children)
+
+
+def _clause_verb(trig):
+    """The verb of the clause ``trig`` predicates in: itself, or the "be"
+    whose complement it is ("is different")."""
+    if is_verbal(trig):
+        return trig
+    if trig.dep_ in ("acomp", "attr", "advmod", "prt", "nsubj") and is_verbal(trig.head):
+        return trig.head
+    return None
+
+
+def generic_present(trig, span) -> bool:
+    """"today"/"now" meaning "nowadays": the expression is one of the
+    lexicon's, and the predicate a stative verb in the simple present ("an
+    issue that today defines the agenda", "Today's landscape is different")."""
+    lex = lexicon()
+    words = span.text.lower().replace("’", "'")
+    if words.endswith("'s"):
+        words = words[:-2]
+    if words.strip() not in lex.generic_expressions:
+        return False
+    verb = _clause_verb(trig)
+    if verb is None or verb.tag_ not in ("VBZ", "VBP") or verb.lemma_.lower() not in lex.stative:
+        return False
+    if span.root.dep_ in ("nsubj", "attr") and span.root.head.i == verb.i \
+            and verb.lemma_.lower() == "be":
+        return False            # "Today is the deadline"
+    return not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+
+
+def not_asserted(trig, span=None) -> str:
+    """Why the predicate ``trig`` dated by ``span`` makes no event: "negated",
+    "hypothetical", "generic" (see the lexicon's ``[assertion]`` and
+    ``[generic_present]``), or "" when it is an asserted, specific event."""
+    if span is not None and generic_present(trig, span):
+        return "generic"
+    # "will not be made until mid-May", "did not arrive before Friday": the
+    # negation bounds the date, the event does happen (then)
+    bounded = span is not None and span.start > 0 \
+        and span.doc[span.start - 1].lower_ in ("until", "till", "before")
+    tok = trig
+    for _ in range(8):
+        if _negated(tok) and not (bounded and tok.i == trig.i):
+            return "negated"
+        if _conditional(tok):
+            return "hypothetical"
+        if tok.dep_ not in _COMPLEMENT_DEPS or tok.head.i == tok.i \
+                or tok.head.lemma_.lower() == "be":
+            break
+        tok = tok.head
+    return ""
+
+
 def main_event(doc) -> Optional[object]:
     """The main predicate of a parsed sentence (its root verb or event noun)."""
     for sent in doc.sents:
@@ -585,7 +686,9 @@ def _subject_tokens(trig) -> tuple[list, bool]:
     whether they are the patient of a passive (no agent found)."""
     if trig.pos_ == "NOUN":
         for child in trig.children:
-            if child.dep_ == "poss" and child.pos_ != "PRON":
+            # (not a date: "Monday's talks" has no actor in "Monday")
+            if child.dep_ == "poss" and child.pos_ != "PRON" \
+                    and child.ent_type_ not in ("DATE", "TIME"):
                 return [child], False
         for child in trig.children:
             if child.dep_ == "prep" and child.lower_ == "by":
@@ -1076,6 +1179,11 @@ def anchor(article: Article, undated: bool = False) -> Article:
     Fills ``trigger`` (lemma), ``trigger_start``/``trigger_end`` (article
     offsets), ``actors`` (full names), ``object``, ``summary`` and
     ``entities`` of every DATE or TIME mention whose sentence has a parse.
+    A predicate that is not asserted (negated, hypothetical) or a generic
+    "today"/"now" with a stative present (see :func:`not_asserted`) makes no
+    event: the mention is kept with only ``trigger_start``/``trigger_end``
+    (the predicate's span) and ``extra["no_event"]`` (the reason) set, so
+    that merging leaves it without an event_id.
 
     With ``undated`` (the sentences must all be parsed), each sentence that
     holds no temporal expression adds a mention for its main event, dated by
@@ -1098,6 +1206,14 @@ def anchor(article: Article, undated: bool = False) -> Article:
             continue
         if mention.sentence < 0:
             mention.sentence = sent.index
+        reason = not_asserted(trig, span)
+        if reason:
+            # no event: the predicate's span stays for provenance, the
+            # trigger and the other event fields stay empty
+            mention.trigger_start = sent.start + trig.idx
+            mention.trigger_end = sent.start + trig.idx + len(trig.text)
+            mention.extra["no_event"] = reason
+            continue
         describe(mention, sent, trig, names, span)
     if undated:
         _add_undated(article, names)
@@ -1118,7 +1234,7 @@ def _add_undated(article: Article, names: NameIndex) -> None:
         if sent.index in dated or sent.doc is None:
             continue
         trig = main_event(sent.doc)
-        if trig is None:
+        if trig is None or not_asserted(trig):
             continue
         start = sent.start + trig.idx
         mention = Mention(
@@ -1211,13 +1327,16 @@ def predicate_keys(trigger: str, object_text: str = "", summary: str = "",
     return frozenset(keys)
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 def _name_keys(cell: str) -> set[str]:
     """Comparable keys of the actors in one cell: each name, and the last
     word of a proper name ("Rubio" meets "Marco Rubio"; "EU ministers"
     does not meet "Arab ministers")."""
     keys = set()
     for name in _split(cell):
-        words = name.split()
+        words = _POSSESSIVE.sub("", name).split()
         if not words:
             continue
         keys.add(" ".join(words).lower())
@@ -1333,16 +1452,23 @@ def similar_pairs(rows: list[dict], threshold: float, top_words: int = 8,
     return out
 
 
+#: the predicate key every mention naming a deadline carries
+DEADLINE_KEY = "deadline"
+
+
 def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[float, int, int]]:
     """Pairs of mention rows (positions in ``frame``) that report one event,
     each with a score (higher first when clusters are built).
 
     ``frame`` holds the columns: doc_id, trigger_start, day_start, day_end
-    (day ordinals), keys (predicate synonym sets), actor_keys, object_words,
-    reporting, coarse.
+    (day ordinals), keys (predicate synonym sets, converse pairs such as
+    "submit~receive", and ``DEADLINE_KEY``), actor_keys, object_words,
+    reporting, coarse, and optionally party_keys (names of a deadline's
+    parties).
     """
     settings = merge_settings()["similarity"]
     same_event, supporting = float(settings["same_event"]), float(settings["supporting"])
+    reported = float(settings.get("reported_without_actor", supporting))
     pairs: list[tuple[float, int, int]] = []
     starts = frame["day_start"].to_numpy()
     ends = frame["day_end"].to_numpy()
@@ -1367,10 +1493,13 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
     for i in range(len(frame)):
         for key in keys[i]:
             by_key[key].append(i)
+    party_keys = frame["party_keys"].to_list() if "party_keys" in frame.columns \
+        else [set()] * len(frame)
     seen: set = set()
-    for members in by_key.values():
+    for key, members in by_key.items():
         if len(members) < 2:
             continue
+        kind = "deadline" if key == DEADLINE_KEY else "converse" if "~" in key else "same"
         members.sort(key=lambda i: (starts[i], ends[i], i))
         m_starts = [starts[i] for i in members]
         for i in members:
@@ -1382,12 +1511,24 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
                 if j == i or not (ends[j] <= ends[i] or starts[j] == starts[i]):
                     continue
                 pair = (min(i, j), max(i, j))
-                if pair in seen:
+                if (kind, pair) in seen:
                     continue
-                seen.add(pair)
-                overlap = bool(actor_keys[i] & actor_keys[j]) or \
-                    len(object_words[i] & object_words[j]) >= 2 or (
-                        object_words[i] and object_words[i] == object_words[j])
+                seen.add((kind, pair))
+                objects = len(object_words[i] & object_words[j]) >= 2 or bool(
+                    object_words[i] and object_words[i] == object_words[j])
+                if kind != "same":
+                    # a converse transfer: the objects must meet (giver and
+                    # receiver differ); a deadline: a party or the objects
+                    if kind == "converse" and not objects or kind == "deadline" and not (
+                            objects or party_keys[i] & party_keys[j]):
+                        continue
+                    cos = _cosine(vectors[i], vectors[j])
+                    if (coarse[i] or coarse[j]) and cos < supporting:
+                        continue
+                    pairs.append((1.0 + cos, pair[0], pair[1]))
+                    continue
+                actors_meet = bool(actor_keys[i] & actor_keys[j])
+                overlap = actors_meet or objects
                 # within one article, a predicate told twice with no actor
                 # against it is one event
                 same_doc = docs[i] == docs[j] and (
@@ -1397,6 +1538,8 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
                 cos = _cosine(vectors[i], vectors[j])
                 if (reporting[i] or reporting[j] or coarse[i] or coarse[j] or not overlap) \
                         and cos < supporting:
+                    continue
+                if (reporting[i] or reporting[j]) and not actors_meet and cos < reported:
                     continue
                 pairs.append((1.0 + cos, pair[0], pair[1]))
 
@@ -1449,8 +1592,11 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame
     dates are compatible (one interval inside the other, which includes the
     same day) and either their predicates are the same or synonymous with
     overlapping actors or objects, or their sentences are close in meaning
-    (same interval only).  Mentions of articles that duplicate another are
-    left out.  Clusters never join when their intervals do not intersect.
+    (same interval only).  Two further cases (merge.toml): converse
+    predicates of one transfer ("submit" / "receive") with overlapping
+    objects, and mentions naming one deadline ("sign by next Thursday",
+    "Trump's deadline -- set for Thursday") sharing a party or an object.
+    Mentions of articles that duplicate another are left out.  Clusters never join when their intervals do not intersect.
 
     Returns (mentions with ``event_id`` filled, events table with
     ``tables.EVENT_COLUMNS``), both independent of the order of the rows.
@@ -1472,7 +1618,10 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame
     doc_source = dict(zip(ids, column("source")))
     duplicates = {d for d, dup in zip(ids, column("duplicate_of")) if dup}
 
-    frame = _candidates(mentions.astype(object).where(mentions.notna(), ""), duplicates)
+    published = {d: p for d, p in zip(ids, map(_parse_day, column("published")))
+                 if p is not None}
+    frame = _candidates(mentions.astype(object).where(mentions.notna(), ""), duplicates,
+                        published, doc_text)
     if frame.empty:
         return mentions, tables.frame([], tables.EVENT_COLUMNS)
     vectors = _vectors(frame, doc_text)
@@ -1502,11 +1651,99 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame
     return mentions, events.reset_index(drop=True)
 
 
-def _candidates(mentions: pd.DataFrame, duplicates: set) -> pd.DataFrame:
+@lru_cache(maxsize=1)
+def _converse_lemmas() -> dict:
+    """lemma -> the names of the converse pairs it belongs to ("handover" ->
+    {"submit~receive"})."""
+    out: dict = defaultdict(set)
+    for pair in merge_settings().get("converse", {}).get("pairs", []):
+        name = "~".join(words[0] for words in pair)
+        for words in pair:
+            for word in words:
+                out[word].add(name)
+    return dict(out)
+
+
+def converse_keys(trigger: str, summary: str = "", actors: str = "") -> set[str]:
+    """The converse pairs (merge.toml) of a mention's predicate: its
+    trigger's, and those of the first words of its summary after the actors
+    ("Kiev confirmed receiving ..." -> "submit~receive")."""
+    table = _converse_lemmas()
+    keys = set(table.get((trigger or "").lower(), ()))
+    text = summary or ""
+    for name in sorted(_split(actors), key=len, reverse=True):
+        text = text.replace(name, " ")
+    words = [w for w in _WORD.findall(text.lower()) if w not in _stop_words()]
+    for word in words[:3]:
+        for form in _lemma_forms(word):
+            if form in table:
+                keys |= table[form]
+                break
+    return keys
+
+
+@lru_cache(maxsize=1)
+def _deadline_patterns() -> tuple:
+    settings = merge_settings().get("deadline", {})
+    preps = sorted(settings.get("prepositions", []), key=len, reverse=True)
+    before = re.compile(r"(?:^|[^\w])(?:" + "|".join(re.escape(p) for p in preps)
+                        + r")\s+(?:the\s+)?$", re.IGNORECASE) if preps else None
+    nouns = frozenset(n.lower() for n in settings.get("nouns", []))
+    return before, nouns, int(settings.get("window", 4))
+
+
+_WORD_OR_NAME = re.compile(r"[\w’'\-]+")
+
+
+def is_deadline(text: str, start: int, end: int, sentence_start: int, sentence_end: int,
+                future: bool = True) -> bool:
+    """Whether the expression at ``text[start:end]`` names a deadline: it
+    follows a deadline preposition ("by next Thursday"; only when ``future``,
+    the date not before the publication day), or a deadline noun is within a
+    few words of it ("Trump's deadline -- set for Thursday"); see the
+    ``[deadline]`` settings of merge.toml."""
+    if not (0 <= sentence_start <= start <= end <= sentence_end <= len(text)):
+        return False
+    before_re, nouns, window = _deadline_patterns()
+    left = text[sentence_start:start]
+    if future and before_re is not None and before_re.search(left[-40:]):
+        return True
+    left_words = [w.lower().replace("’", "'").split("'")[0]
+                  for w in _WORD_OR_NAME.findall(left)][-window:]
+    right_words = [w.lower().replace("’", "'").split("'")[0]
+                   for w in _WORD_OR_NAME.findall(text[end:sentence_end])][:window]
+    return any(w in nouns for w in left_words + right_words)
+
+
+def object_words(object_text: str) -> set[str]:
+    """The content words of an object compared in merging, less the words
+    that name a predicate ("talks" in "for talks", "visit"): two objects
+    that share only those share no participant or thing."""
+    lex = lexicon()
+    return {w for w in content_words(object_text)
+            if not any(f in lex.synonyms or f in lex.event_nouns for f in _lemma_forms(w))}
+
+
+def _party_keys(actors: str, entities: str, summary: str, object_text: str) -> set[str]:
+    """The actors' keys and those of the sentence's entities named in the
+    summary or the object: the parties of a deadline."""
+    keys = _name_keys(actors)
+    described = f"{summary} {object_text}"
+    for name in _split(entities):
+        if name and name in described:
+            keys |= _name_keys(name)
+    return keys
+
+
+def _candidates(mentions: pd.DataFrame, duplicates: set,
+                published: Optional[dict] = None, doc_text: Optional[dict] = None
+                ) -> pd.DataFrame:
     """The mentions taking part in merging (DATE/TIME with a date and a
     trigger, not from a duplicate article), sorted by mention id, with the
     columns merging needs added."""
     lex = lexicon()
+    published = published or {}
+    doc_text = doc_text or {}
     starts = mentions["date_start"].map(_parse_day)
     ends = mentions["date_end"].map(_parse_day)
     keep = (mentions["type"].isin(["DATE", "TIME"]) & starts.notna()
@@ -1520,11 +1757,28 @@ def _candidates(mentions: pd.DataFrame, duplicates: set) -> pd.DataFrame:
     frame["day_end"] = [(e if e is not None and e >= s else s).toordinal()
                         for s, e in zip(starts[keep], ends[keep])]
     frame["trigger_start"] = pd.to_numeric(frame["trigger_start"], errors="coerce").fillna(-1)
-    frame["keys"] = [predicate_keys(t, o, su, a) for t, o, su, a in zip(
+    keys = [predicate_keys(t, o, su, a) for t, o, su, a in zip(
         frame["trigger"].astype(str), frame["object"].astype(str),
         frame["summary"].astype(str), frame["actors"].astype(str))]
+    deadline = []
+    for row, day in zip(frame.to_dict("records"), frame["day_start"]):
+        pub = published.get(str(row["doc_id"]))
+        deadline.append(is_deadline(
+            doc_text.get(str(row["doc_id"]), ""), int(_number(row.get("start"), -1)),
+            int(_number(row.get("end"), -1)), int(_number(row.get("sentence_start"), -1)),
+            int(_number(row.get("sentence_end"), -1)),
+            future=pub is None or day >= pub.toordinal()))
+    frame["deadline"] = deadline
+    frame["keys"] = [k | converse_keys(t, su, a) | ({DEADLINE_KEY} if dl else set())
+                     for k, t, su, a, dl in zip(
+                         keys, frame["trigger"].astype(str), frame["summary"].astype(str),
+                         frame["actors"].astype(str), deadline)]
+    frame["party_keys"] = [
+        _party_keys(a, e, su, o) if dl else set() for a, e, su, o, dl in zip(
+            frame["actors"].astype(str), frame["entities"].astype(str),
+            frame["summary"].astype(str), frame["object"].astype(str), deadline)]
     frame["actor_keys"] = [_name_keys(a) for a in frame["actors"].astype(str)]
-    frame["object_words"] = [set(content_words(o)) for o in frame["object"].astype(str)]
+    frame["object_words"] = [object_words(o) for o in frame["object"].astype(str)]
     frame["reporting"] = frame["trigger"].astype(str).str.lower().isin(lex.reporting)
     frame["coarse"] = ((frame["day_end"] - frame["day_start"]) > 7) \
         | frame["granularity"].astype(str).eq("reported")

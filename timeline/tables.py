@@ -23,7 +23,7 @@ MENTION_COLUMNS = ["mention_id", "doc_id", "start", "end", "text", "type", "valu
                    "date_start", "date_end", "granularity", "mod", "anchor", "confidence",
                    "sentence", "sentence_start", "sentence_end", "event_id", "trigger",
                    "trigger_start", "trigger_end", "actor", "actors", "object", "summary",
-                   "entities", "rule"]
+                   "no_event", "entities", "rule"]
 EVENT_COLUMNS = ["event_id", "date_start", "date_end", "granularity", "summary", "trigger",
                  "actors", "object", "doc_ids", "sources", "n_docs", "mention_ids", "texts",
                  "sentence", "confidence"]
@@ -64,6 +64,8 @@ def mention_rows(article: Article) -> list[dict]:
             "event_id": "", "trigger": m.trigger, "trigger_start": m.trigger_start,
             "trigger_end": m.trigger_end, "actor": m.actors[0] if m.actors else "",
             "actors": LIST_SEP.join(m.actors), "object": m.object, "summary": m.summary,
+            # why a dated mention makes no event: "negated", "hypothetical", "generic"
+            "no_event": m.extra.get("no_event", ""),
             "entities": LIST_SEP.join(m.entities), "rule": m.rule,
         })
     return rows
