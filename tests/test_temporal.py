@@ -20,6 +20,7 @@ from timeline.temporal import Point, parse_number, parse_year, rules
 
 FRI = date(2025, 11, 21)    # a Friday
 SUN = date(2025, 11, 23)    # a Sunday
+MON = date(2025, 11, 24)    # a Monday
 
 
 def mention(article: Article, text: str):
@@ -92,6 +93,11 @@ WEEKDAYS = [
      "2025-11-27"),
     ("He spoke to reporters last Monday.", FRI, "last Monday", "2025-11-17"),
     ("Rubio met Ukrainian officials in Geneva on Sunday.", SUN, "Sunday", "2025-11-23"),
+    # a present-tense copula with a day: a scheduled event, ahead
+    ("The vote is on Friday.", MON, "Friday", "2025-11-28"),
+    ("The deadline for the bids is Wednesday.", MON, "Wednesday", "2025-11-26"),
+    ("The vote on the budget is on Friday.", MON, "Friday", "2025-11-28"),
+    ("The vote was on Friday.", MON, "Friday", "2025-11-21"),
     ("The Kremlin has held no talks since Monday.", SUN, "Monday", "2025-11-17"),
 ]
 
@@ -251,6 +257,9 @@ DURATIONS = [
     ("Inspectors visit the site daily.", "daily", "SET", "P1D", ""),
     ("The debt costs $500 million a year.", "a year", "SET", "P1Y", ""),
     ("The market opens each Thursday.", "each Thursday", "SET", "XXXX-WXX-4", ""),
+    ("The club elects a chairman every four years.", "every four years", "SET", "P4Y", ""),
+    ("A shuttle leaves the depot every 20 minutes.", "every 20 minutes", "SET", "PT20M", ""),
+    ("The census is repeated every few years.", "every few years", "SET", "PXY", ""),
 ]
 
 
@@ -299,6 +308,17 @@ NOT_DATES = [
     "The museum asks what today's youth make of the old factories.",
     "Engineers argued over the shape of today's mobile phones.",
     "She said the city needs the builders of tomorrow.",
+    # scores and ranges of amounts are not years
+    "The score was 2025 to 1999 after extra time.",
+    "The home side trailed 1688 to 1702 on points.",
+    "The final tally was 1702 to 1688.",
+    # "the fall" as a movement, not a season
+    "Northbank led the fall in banking stocks.",
+    "He led the fall in prices.",
+    "Exports grew after the fall of the old regime.",
+    # a month name that is a first name
+    "April Ryan asked a question.",
+    "At the briefing, June Castle took notes.",
 ]
 
 
@@ -636,3 +656,62 @@ def test_that_day_after_a_month_is_a_day_of_that_month(nlp):
     article = temporal.tag("The mayor resigned on March 4, and his office was sealed that same "
                            "day.", date(1999, 6, 9), nlp=nlp)
     assert mention(article, "that same day").value == "1999-03-04"
+
+
+# --- clock times with a time zone, seasons, first names, year ranges ----------------
+
+CLOCK_ZONES = [
+    # sentence, expression, value
+    ("The meeting starts at 1600 GMT Thursday.", "1600 GMT Thursday", "2025-11-27T16:00"),
+    ("Polling stations closed at 1559 GMT.", "1559 GMT", "2025-11-24T15:59"),
+    ("The envoys met in Geneva (1530 GMT) after a delay.", "1530 GMT", "2025-11-24T15:30"),
+    ("The ceasefire takes effect at 0900 GMT on Tuesday.", "0900 GMT on Tuesday",
+     "2025-11-25T09:00"),
+]
+
+
+@pytest.mark.parametrize("sentence,text,value", CLOCK_ZONES)
+def test_four_digits_with_a_time_zone_are_a_clock_time(nlp, sentence, text, value):
+    article = temporal.tag(sentence, MON, nlp=nlp)
+    m = mention(article, text)
+    assert (m.type, m.value) == ("TIME", value)
+    assert len(article.mentions) == 1
+
+
+def test_a_clock_time_converted_in_brackets_is_tagged_once(nlp):
+    article = temporal.tag("The blast occurred at 10:35 a.m. (0735 GMT) Friday.", FRI, nlp=nlp)
+    assert [m.text for m in article.mentions] == ["10:35 a.m.", "Friday"]
+    article = temporal.tag("The guards fired at 4:00 a.m. Sunday (1900 GMT Saturday).", MON,
+                           nlp=nlp)
+    assert [m.text for m in article.mentions] == ["4:00 a.m. Sunday"]
+
+
+SEASONS = [
+    # sentence, expression, value
+    ("The talks resume this fall.", "this fall", "2025-FA"),
+    ("Prices rose in the fall.", "the fall", "2025-FA"),
+    ("Sales slowed during the fall.", "the fall", "2025-FA"),
+    ("The bridge opened in the fall of 2019.", "the fall of 2019", "2019-FA"),
+    ("The fall 2024 harvest was poor.", "The fall 2024", "2024-FA"),
+    ("The ban was lifted last fall.", "last fall", "2024-FA"),
+]
+
+
+@pytest.mark.parametrize("sentence,text,value", SEASONS)
+def test_fall_is_a_season_with_a_season_cue(nlp, sentence, text, value):
+    assert mention(temporal.tag(sentence, FRI, nlp=nlp), text).value == value
+
+
+def test_a_month_name_before_a_name_is_kept_after_a_preposition(nlp):
+    article = temporal.tag("In April Congress passed the bill. May Harper resigned in May.", FRI,
+                           nlp=nlp)
+    assert [m.text for m in article.mentions] == ["April", "May"]
+    assert article.mentions[0].value.endswith("-04")
+    assert article.mentions[1].start > article.text.index("resigned")
+
+
+@pytest.mark.parametrize("sentence", ["He chaired the board from 1995 to 1999.",
+                                      "He won the seat and served 1995 to 1999."])
+def test_a_range_of_years_stays_two_years(nlp, sentence):
+    article = temporal.tag(sentence, FRI, nlp=nlp)
+    assert [(m.text, m.value) for m in article.mentions] == [("1995", "1995"), ("1999", "1999")]

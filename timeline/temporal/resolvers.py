@@ -715,7 +715,7 @@ def resolve_set(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     else:
         word = norm(g.get("num") or "")
         n = 2 if word == "other" else 1 if word in ("", "single") else parse_number(word)
-        r.value = duration_value(n if isinstance(n, int) else 1, unit) or ""
+        r.value = duration_value(n if isinstance(n, int) or n == "X" else 1, unit) or ""
     return r if r.value else None
 
 
@@ -760,7 +760,59 @@ def is_spurious(article: Article, m: Mention) -> bool:
                 return True
         if not m.text.endswith(".") and len(m.text) <= 4 and word not in ("may", "june", "july"):
             return True                     # "Jan Kavan": an abbreviation needs its dot
+    if m.rule == "month" and not g.get("rel") and not g.get("pmod") and _first_name(m, before, after):
+        return True                         # "April Ryan asked": a person
+    if g.get("season") and norm(g["season"]) in filters["ambiguous_seasons"] \
+            and set(g) <= {"season", "det"} \
+            and (not filters["season_preposition_before"].search(before)
+                 or filters["season_noun_after"].match(after)):
+        return True                         # "led the fall in prices": a movement
+    if m.rule == "clock_zone" and filters["conversion_before"].search(before):
+        return True                         # "10:35 a.m. (0735 GMT)": a conversion
+    if m.rule == "year" and set(g) <= {"year"} and _amount_pair(article, m, before, after):
+        return True                         # "the score was 2025 to 1999"
     if m.rule == "deictic_day" and set(g) <= {"deictic"} and word in ("today", "tomorrow") \
             and (filters["generic_day_after"].match(after) or filters["generic_day_before"].search(before)):
         return True                         # "today's youth", "the people of tomorrow"
     return m.rule == "year" and set(g) <= {"year"} and bool(filters["count_nouns_after"].match(after))
+
+
+def _first_name(m: Mention, before: str, after: str) -> bool:
+    """True for a month name that is a first name: "April Ryan", "May
+    Smith" (a capitalised word follows that is not a date word, and no
+    preposition of time comes before)."""
+    filters = rules().resolution["filters"]
+    if norm(m.text) not in filters["name_months"] or filters["name_keep_before"].search(before):
+        return False
+    nxt = filters["name_after"].match(after)
+    if nxt is None:
+        return False
+    word = nxt.group(0).strip()
+    return not any(lookup(table, word) is not None
+                   for table in ("months", "weekdays", "holidays", "seasons", "deictic_days"))
+
+
+def _amount_pair(article: Article, m: Mention, before: str, after: str) -> bool:
+    """True for a four-digit number joined to another by "to" or a dash in a
+    score or a range of amounts ("2025 to 1999"), not a range of years."""
+    filters = rules().resolution["filters"]
+    nxt = filters["number_pair_after"].match(after)
+    prev = None if nxt else filters["number_pair_before"].search(before)
+    pair = nxt or prev
+    if pair is None:
+        return False
+    other = int(pair.group(1).replace(",", ""))
+    year = parse_year(g_year) if (g_year := m.extra.get("groups", {}).get("year")) else None
+    if year is None:
+        return False
+    first, second = (year, other) if nxt else (other, year)
+    begin = m.start if nxt else m.start - len(before) + pair.start(1)
+    lead = article.text[max(0, begin - 40):begin]
+    if filters["range_before"].search(lead):
+        return False                        # "from 1995 to 1999"
+    if not 1500 <= other <= 2099 or first > second:
+        return True
+    if 0 <= m.sentence < len(article.sentences):
+        sent = article.sentences[m.sentence]
+        return bool(filters["score_words"].search(article.text[sent.start:sent.end]))
+    return False

@@ -127,7 +127,9 @@ def rules() -> Rules:
         tense[key] = re.compile(tense[key], re.IGNORECASE)
     filters = resolution["filters"]
     for key in ("modal_after", "march_noun_after", "month_before", "age_after", "fraction_after",
-                "generic_day_after", "generic_day_before"):
+                "generic_day_after", "generic_day_before", "number_pair_after", "number_pair_before",
+                "range_before", "score_words", "conversion_before", "season_preposition_before",
+                "season_noun_after", "name_after", "name_keep_before"):
         filters[key] = re.compile(filters[key], re.IGNORECASE)
     filters["count_nouns_after"] = re.compile(
         r"\s+(?:" + "|".join(map(re.escape, filters["count_nouns"])) + r")\b", re.IGNORECASE)

@@ -55,7 +55,10 @@ def tense(article: Article, mention: Mention) -> str:
             return ""
         if cues["until_preceding"].search(before) and _reaches_now(verb):
             return "future"     # "has given them until Tuesday": a deadline ahead
-        return verb_tense(verb)
+        found = verb_tense(verb)
+        if found == "present" and _scheduled_copula(verb, head):
+            return "future"     # "the vote is on Friday": a scheduled event
+        return found
     clause = article.text[sent.start:sent.end]
     if cues["lexical_future"].search(clause):
         return "future"
@@ -109,3 +112,17 @@ def _reaches_now(verb) -> bool:
     if aux & {"has", "have", "'ve"}:
         return not aux & {"had", "'d"}
     return verb.tag_ in ("VBZ", "VBP") and not aux & {"did", "was", "were"}
+
+
+def _scheduled_copula(verb, head) -> bool:
+    """True for a copula in the simple present that governs the day itself,
+    or through "on" ("the vote is on Friday", "the deadline is Monday"): a
+    scheduled day, ahead."""
+    cues = rules().resolution["tense"]
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg")]
+    if verb.lemma_ not in cues["scheduled_copulas"] or verb.tag_ not in ("VBZ", "VBP") or aux:
+        return False
+    up = head.head
+    if up.dep_ == "prep" and up.lower_ in cues["scheduled_prepositions"]:
+        up = up.head
+    return up.i == verb.i
