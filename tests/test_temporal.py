@@ -715,3 +715,23 @@ def test_a_month_name_before_a_name_is_kept_after_a_preposition(nlp):
 def test_a_range_of_years_stays_two_years(nlp, sentence):
     article = temporal.tag(sentence, FRI, nlp=nlp)
     assert [(m.text, m.value) for m in article.mentions] == [("1995", "1995"), ("1999", "1999")]
+
+
+def test_pattern_prefilters_hold_for_every_example_and_fold_like_the_regex():
+    # find() skips a pattern in a window lacking the strings its regex needs
+    # (derived from the regex); every example must hold them, also when the
+    # text is written in capitals, and the fold must treat the Kelvin sign
+    # and the long s as the regex does (case-insensitive "k" and "s").
+    from timeline.temporal.rules import fold
+
+    r = rules()
+    assert all(p.needs for p in r.patterns if p.name in ("offset_ago", "month_day_year"))
+    for pat in r.patterns:
+        for example in pat.examples:
+            text, _ = _example(example)
+            for variant in (text, text.upper()):
+                if pat.regex.search(variant):
+                    assert pat.needs <= r.held(fold(variant)), (pat.name, variant)
+    assert fold("5 P.M. \u212aIEV") == "5 p.m. kiev" and fold("\u017fpring") == "spring"
+    assert r.held(fold("two weeks ago")) >= rules().by_name["offset_ago"].needs
+    assert not rules().by_name["offset_ago"].needs <= r.held(fold("two weeks"))

@@ -33,7 +33,7 @@ from typing import Optional
 from .. import sentences as sentences_mod
 from ..article import Article, Mention
 from .resolvers import RESOLVERS, Context, Result, is_spurious
-from .rules import Rules, norm, rules
+from .rules import Rules, fold, norm, rules
 from .tense import tense
 from .values import Point, duration_value, parse_number, parse_year
 
@@ -69,10 +69,15 @@ def _matches(text: str, everywhere: bool = False) -> list[tuple[int, re.Match]]:
     over the whole text, for checking the triggers), then the longest
     non-overlapping ones (equal length: the one with more context, then the
     pattern listed first)."""
-    pats = rules().patterns
+    r = rules()
     found = []
     for ws, we in [(0, len(text))] if everywhere else _windows(text):
-        for i, pat in enumerate(pats):
+        # a pattern runs only where the words it needs are (Pattern.needs);
+        # a match lies within the window, so the window holds them
+        held = None if everywhere else r.held(fold(text[ws:we]))
+        for i, pat in enumerate(r.patterns):
+            if held is not None and not pat.needs <= held:
+                continue
             for m in pat.regex.finditer(text, ws, we):
                 if m.end() == we and we < len(text):     # may be cut short: match again
                     m = pat.regex.match(text, m.start())
