@@ -93,3 +93,28 @@ def test_two_workers_give_the_same_tables(seed_tables):
     assert two.documents.equals(seed_tables.documents)
     assert two.mentions.equals(seed_tables.mentions)
     assert two.events.equals(seed_tables.events)
+
+
+def test_a_stage_failing_on_one_article_loses_nothing_else(tmp_path, monkeypatch):
+    import json
+
+    from timeline import temporal
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join(json.dumps(a) for a in [
+        {"id": "good", "text": "Talks began on Monday.", "published": "2025-11-21"},
+        {"id": "bad", "text": "BOOM on Tuesday.", "published": "2025-11-21"},
+    ]) + "\n", encoding="utf-8")
+    real = temporal.resolve
+
+    def failing(article):
+        if "BOOM" in article.text:
+            raise KeyError("boom")
+        return real(article)
+
+    monkeypatch.setattr(temporal, "resolve", failing)
+    result = pipeline.extract(corpus, progress=False)
+    assert set(result.documents.doc_id) == {"good", "bad"}
+    assert set(result.mentions.doc_id) == {"good"}
+    reject = result.rejects.set_index("doc_id").loc["bad"]
+    assert "KeyError" in reject.reason and reject.action == "kept without mentions"

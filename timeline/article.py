@@ -108,6 +108,8 @@ class Article:
     title: str = ""
     url: str = ""
     duplicate_of: str = ""
+    #: one line, set when a stage failed on this article (it then keeps no mentions)
+    error: str = ""
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
 

@@ -69,9 +69,26 @@ class Tables:
 
 def process_batch(articles: list[Article], nlp=None, options: Options | None = None) -> list[Article]:
     """Run the per-article stages over a batch; parses are made in one
-    ``nlp.pipe`` stream for the whole batch."""
+    ``nlp.pipe`` stream for the whole batch.
+
+    An article on which a stage fails keeps its text and loses only its
+    mentions: the failure is noted in ``article.error`` (one line) and the
+    rest of the batch goes on.
+    """
     options = options or Options()
-    for article in articles:
+
+    def guarded(article: Article, stage) -> None:
+        if article.error:
+            return
+        try:
+            stage(article)
+        except Exception as error:  # one article's failure must not stop the corpus
+            article.error = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            article.mentions = []
+            for sent in article.sentences:
+                sent.needs_parse = False
+
+    def prepare(article: Article) -> None:
         sentences.split(article)
         if options.infer_dates and article.published is None:
             temporal.infer_publication_date(article)
@@ -79,17 +96,24 @@ def process_batch(articles: list[Article], nlp=None, options: Options | None = N
         if options.undated:
             for sent in article.sentences:
                 sent.needs_parse = True
+
+    for article in articles:
+        guarded(article, prepare)
     nlp_mod.parse(articles, nlp)
     for article in articles:
-        temporal.resolve(article)
-        events.anchor(article, undated=options.undated)
+        guarded(article, temporal.resolve)
+        guarded(article, lambda a: events.anchor(a, undated=options.undated))
     return articles
 
 
 def article_rows(article: Article) -> tuple[dict, list[dict]]:
-    """The documents.csv row and mentions.csv rows of a processed article."""
-    return (tables.document_rows(article, corpus_mod.content_hash(article.text)),
-            tables.mention_rows(article))
+    """The documents.csv row and mentions.csv rows of a processed article.
+    A failed article's row carries its one-line reason under ``_error``."""
+    row = tables.document_rows(article, corpus_mod.content_hash(article.text))
+    if article.error:
+        row["_error"] = article.error
+        return row, []
+    return row, tables.mention_rows(article)
 
 
 def rows_of_batch(articles: list[Article], nlp=None,
@@ -234,6 +258,11 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             yield item
 
     def collect(doc_row: dict, rows: list[dict]) -> None:
+        error = doc_row.pop("_error", "")
+        if error:
+            rejects.append(corpus_mod.Reject(doc_row["doc_id"], doc_row["doc_id"],
+                                             f"could not be processed ({error})",
+                                             "kept without mentions"))
         if db is not None:
             db.add(doc_row, rows)
         else:

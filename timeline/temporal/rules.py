@@ -77,8 +77,10 @@ class Rules:
 
 
 def norm(word: str) -> str:
-    """Lookup key of a word: lower case, single spaces, ’ as ', no final dot."""
-    return re.sub(r"\s+", " ", word.strip().lower().replace("’", "'")).rstrip(".")
+    """Lookup key of a word: folded to lower case as the case-insensitive
+    patterns match it (so "laſt" finds "last"), single spaces, ’ as ', no
+    final dot."""
+    return re.sub(r"\s+", " ", fold(word.strip()).replace("’", "'")).rstrip(".")
 
 
 def _word_regex(word: str) -> str:
