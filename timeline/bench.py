@@ -157,7 +157,8 @@ def main(args) -> int:
         print(f"ours ({args.workers} workers) / naive words per second: "
               f"{runs[3]['words_per_second'] / naive_rate:.1f}x")
     print(f"time for {n_full} articles / time for {n_full // 2}: "
-          f"{ours_one['seconds'] / runs[1]['seconds']:.2f}")
+          f"{ours_one['seconds'] / runs[1]['seconds']:.2f} "
+          f"(their words: {ours_one['words'] / runs[1]['words']:.2f})")
     (work / "results.json").write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {work / 'results.json'}")
     return 0
