@@ -457,17 +457,29 @@ def _manifest(root: Path, ctx: _Context, covered: set[Path]) -> Iterator[Item]:
         yield Reject(label, "", "the manifest has no 'file' column", "ignored the manifest")
         return
     cache = _LineCache()
+    for record in _csv_records(rows, label):
+        if isinstance(record, Reject):
+            yield record
+            continue
+        _where, first, values = record
+        yield from _manifest_row(first, header, values, root, ctx, cache, covered)
+
+
+def _csv_records(rows, label: str) -> Iterator:
+    """The non-blank records after the header of a ``csv.reader``: ``(where,
+    first line, values)``, or a Reject for a record that is not valid CSV."""
     while True:
+        first = rows.line_num + 1
         try:
             values = next(rows)
         except StopIteration:
-            break
+            return
         except csv.Error as error:
-            yield Reject(label, "", f"line {rows.line_num}: not valid CSV ({error})", "skipped")
+            yield Reject(label, "", f"line {first}: not valid CSV ({error})", "skipped")
             continue
-        if not any(v.strip() for v in values):
-            continue
-        yield from _manifest_row(rows.line_num, header, values, root, ctx, cache, covered)
+        if any(v.strip() for v in values):
+            where = f"line {first}" if rows.line_num == first else f"lines {first}-{rows.line_num}"
+            yield where, first, values
 
 
 def _manifest_row(line: int, header: list[str], values: list[str], root: Path, ctx: _Context,
@@ -685,18 +697,11 @@ def _csv_file(path: Path, ctx: _Context) -> Iterator[Item]:
             yield Reject(label, "", "no 'text' column in the header", "skipped")
             return
         reported = 0
-        while True:
-            first = rows.line_num + 1
-            try:
-                values = next(rows)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                yield Reject(label, "", f"line {first}: not valid CSV ({error})", "skipped")
+        for record in _csv_records(rows, label):
+            if isinstance(record, Reject):
+                yield record
                 continue
-            where = f"line {first}" if rows.line_num == first else f"lines {first}-{rows.line_num}"
-            if not any(v.strip() for v in values):
-                continue
+            where, first, values = record
             if len(values) != len(header):
                 yield Reject(label, "", f"{where}: {len(values)} fields where the header has "
                              f"{len(header)}", "skipped")
