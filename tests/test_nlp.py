@@ -65,3 +65,16 @@ def test_only_sentences_where_the_parse_matters_are_marked():
     assert "The war has lasted for three years." not in marked
     assert "Prices are high now." not in marked
     assert "Talks resume on Monday." in marked
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Police arrested him last night.", "2025-11-20TNI"),
+    ("The minister spoke last evening.", "2025-11-20TEV"),
+    ("The minister spoke this evening.", "2025-11-21TEV"),
+])
+def test_last_night_is_the_evening_before(text, value):
+    from timeline import temporal
+
+    # the publication date may also be given as an ISO string
+    article = temporal.tag(text, "2025-11-21", nlp=False)
+    assert [m.value for m in article.mentions] == [value]

@@ -221,12 +221,15 @@ def _apply(m: Mention, r: Result) -> None:
 # --- convenience -------------------------------------------------------------------
 
 
-def tag(text: str, published: Optional[date], nlp=None, doc_id: str = "") -> Article:
+def tag(text: str, published: Optional[date | str], nlp=None, doc_id: str = "") -> Article:
     """Tag one text: split, find, parse (with ``nlp``, else the installed
-    model if any; ``nlp=False`` skips the parse), resolve.  Returns the
-    Article with its mentions."""
+    model if any; ``nlp=False`` skips the parse), resolve.  ``published`` is
+    a date, an ISO date string ("2025-11-21") or None.  Returns the Article
+    with its mentions."""
     from .. import nlp as nlp_mod
 
+    if isinstance(published, str):
+        published = date.fromisoformat(published[:10]) if published else None
     article = Article(doc_id=doc_id, text=text, published=published)
     sentences_mod.split(article)
     find(article)

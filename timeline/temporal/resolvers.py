@@ -377,10 +377,10 @@ def resolve_deictic(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     offset = lookup("deictic_days", word)
     if m.rule == "overnight":
         offset, part = 0, "NI"
+    elif word == "last":                   # "last night", "last evening": yesterday's
+        offset = -1 if part in ("NI", "EV") else 0
     elif word == "this" or offset is None:
         offset = 0
-    elif word == "last":                   # "last night" is yesterday's
-        offset = -1 if part == "NI" else 0
     if word == "tonight":
         part = "NI"
     r = Result(mod=position_mod(g), confidence=0.9, type="TIME" if part else "DATE")
