@@ -21,7 +21,7 @@ DOCUMENT_COLUMNS = ["doc_id", "source", "title", "url", "published", "published_
                     "duplicate_of", "content_hash", "n_words", "text"]
 MENTION_COLUMNS = ["mention_id", "doc_id", "start", "end", "text", "type", "value",
                    "date_start", "date_end", "granularity", "mod", "anchor", "confidence",
-                   "sentence", "sentence_start", "sentence_end", "event_id", "trigger",
+                   "sentence", "sentence_index", "sentence_start", "sentence_end", "event_id", "trigger",
                    "trigger_start", "trigger_end", "actor", "actors", "object", "summary",
                    "no_event", "entities", "rule"]
 EVENT_COLUMNS = ["event_id", "date_start", "date_end", "granularity", "summary", "trigger",
@@ -58,7 +58,9 @@ def mention_rows(article: Article) -> list[dict]:
             "start": m.start, "end": m.end, "text": m.text, "type": m.type, "value": m.value,
             "date_start": _iso(m.date_start), "date_end": _iso(m.date_end),
             "granularity": m.granularity, "mod": m.mod, "anchor": m.anchor,
-            "confidence": round(float(m.confidence), 3), "sentence": m.sentence,
+            "confidence": round(float(m.confidence), 3),
+            "sentence": article.text[sent.start:sent.end] if sent else "",
+            "sentence_index": m.sentence,
             "sentence_start": sent.start if sent else -1,
             "sentence_end": sent.end if sent else -1,
             "event_id": "", "trigger": m.trigger, "trigger_start": m.trigger_start,
@@ -155,7 +157,7 @@ def write_text(text: str, path: str | Path) -> Path:
 
 
 #: columns read back as whole numbers by :func:`read_csv` (when every cell is one)
-INTEGER_COLUMNS = ("start", "end", "sentence", "sentence_start", "sentence_end",
+INTEGER_COLUMNS = ("start", "end", "sentence_index", "sentence_start", "sentence_end",
                    "trigger_start", "trigger_end", "n_docs", "n_words")
 
 
