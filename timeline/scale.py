@@ -3,9 +3,10 @@
 The corpus is still read, de-duplicated and merged into events by the
 driver (this process); only the heavy part, :func:`timeline.pipeline.rows_of_batch`
 over batches of articles, runs on the workers, each loading the spaCy model
-once (``nlp.load`` is cached per process).  At most ``2 x workers`` batches
-are in flight, so memory stays bounded whatever the corpus size, and results
-come back in corpus order, so the tables are the same as a local run's.
+once (``nlp.load`` is cached per process).  The batches go to the cluster as
+Dask bags, one partition per batch, ``2 x workers`` batches at a time, so
+memory stays bounded whatever the corpus size; results come back in corpus
+order, so the tables are the same as a local run's.
 
 Point it at an existing cluster with ``scheduler="tcp://host:8786"``
 (``timeline extract --engine dask --scheduler tcp://host:8786``); the workers
@@ -15,7 +16,6 @@ scheduler a ``LocalCluster`` of ``workers`` processes is started and closed.
 
 from __future__ import annotations
 
-from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -42,18 +42,28 @@ def map_batches(batches: Iterable[list[Article]], options, model: Optional[str] 
                                processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        limit = 2 * max(1, len(client.scheduler_info().get("workers", {})) or workers)
-        in_flight: deque = deque()
+        n_workers = len(client.scheduler_info().get("workers", {})) or max(1, workers)
+        window: list = []
         for batch in batches:
-            in_flight.append(client.submit(_process, batch, options, model, pure=False))
-            if len(in_flight) >= limit:
-                yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
+            window.append(batch)
+            if len(window) >= 2 * n_workers:
+                yield from _bag_of(window, options, model, client)
+                window = []
+        if window:
+            yield from _bag_of(window, options, model, client)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _bag_of(window: list, options, model: Optional[str], client) -> list:
+    """One Dask bag over a window of batches, a partition per batch,
+    computed on the cluster; results in corpus order."""
+    import dask.bag as dask_bag
+
+    bag = dask_bag.from_sequence(window, npartitions=len(window))
+    return bag.map(_process, options, model).compute(scheduler=client.get)
 
 
 def extract_dask(corpus: str | Path, scheduler: Optional[str] = None, workers: int = 2,
