@@ -223,9 +223,9 @@ def test_undated_sentences_keep_their_main_event(nlp):
         assert m.date_start == m.date_end == PUBLISHED and m.value == "2025-11-21"
         assert m.confidence < 0.5 and m.anchor == "publication"
     assert undated[0].actors == ["Sergey Lavrov"]
-    starts = [m.start for m in article.mentions]
-    assert starts == sorted(starts)
-    assert [m.sentence for m in article.mentions] == [0, 1, 2]
+    # the dated mention keeps its place; the undated ones follow, by start
+    assert article.mentions[0].text == "on Friday"
+    assert [m.sentence for m in article.mentions] == [1, 0, 2]
 
 
 def test_undated_is_off_by_default_and_needs_a_publication_date(nlp):
@@ -234,7 +234,7 @@ def test_undated_is_off_by_default_and_needs_a_publication_date(nlp):
     assert len(article.mentions) == 1
 
 
-def test_sorting_renumbers_mention_anchors(nlp):
+def test_undated_mentions_leave_dated_positions_and_anchors(nlp):
     article = sentences.split(Article(doc_id="t", text=UNDATED_TEXT, published=PUBLISHED))
     friday = UNDATED_TEXT.index("on Friday")
     article.mentions = [Mention(start=friday, end=friday + 9, text="on Friday", type="DATE",
@@ -243,8 +243,9 @@ def test_sorting_renumbers_mention_anchors(nlp):
         sent.needs_parse = True
     nlp_mod.parse([article], nlp)
     events.anchor(article, undated=True)
-    assert article.mentions[1].text == "on Friday"
-    assert article.mentions[1].anchor == "mention:1"     # it still points at itself
+    assert article.mentions[0].text == "on Friday"
+    assert article.mentions[0].anchor == "mention:0"     # it still points at itself
+    assert [m.rule for m in article.mentions[1:]] == ["undated", "undated"]
 
 
 # --- merging -----------------------------------------------------------------------------
@@ -646,3 +647,146 @@ def test_anchoring_beats_the_nearest_verb_on_timebank(nlp):
     assert result["n"] > 100
     assert result["accuracy"] >= result["baseline_accuracy"] + 10
     assert result["accuracy"] >= 80
+
+
+# --- undated mentions never touch the dated events ----------------------------------------
+
+UNDATED_CORPUS = [
+    {"id": "a-1", "published": "2025-11-21", "text":
+        "Dmitry Peskov told reporters on Friday that Moscow had not received the plan.\n"
+        "Peskov stressed that the Kremlin was open to talks.\n"
+        "Meetings in Moscow and Muscat took place in 2025.\n"
+        "The talks were held behind closed doors."},
+    {"id": "b-2", "published": "2025-11-21", "text":
+        "Kremlin spokesman Dmitry Peskov told journalists on Friday that Moscow had not "
+        "received the plan.\n"
+        "Peskov stressed that the Kremlin remained open to talks.\n"
+        "Two rounds of talks were held in Muscat."},
+]
+
+
+def test_undated_mentions_only_add_events(tmp_path):
+    import json
+    from timeline import pipeline
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in UNDATED_CORPUS), encoding="utf-8")
+    off = pipeline.extract(corpus, progress=False)
+    on = pipeline.extract(corpus, undated=True, progress=False)
+    cols = ["event_id", "date_start", "date_end", "granularity", "doc_ids", "mention_ids",
+            "confidence"]
+    dated_on = on.events[on.events.granularity != "reported"]
+    assert len(on.events) > len(off.events) == len(dated_on) > 0
+    key = lambda f: sorted(map(tuple, f[cols].astype(str).values))
+    assert key(dated_on) == key(off.events)
+    peskov = off.events[off.events.summary.str.contains("Peskov told")]
+    assert peskov.n_docs.tolist() == [2]                 # still merged across articles
+    # the dated mentions keep their ids, and no undated one joins their events
+    m_on = on.mentions.set_index("mention_id")
+    for row in off.mentions.itertuples():
+        assert m_on.loc[row.mention_id, "event_id"] == row.event_id
+    undated_events = set(on.mentions[on.mentions.rule == "undated"].event_id)
+    assert not undated_events & set(off.events.event_id)
+
+
+def test_undated_mentions_merge_only_with_one_another():
+    day = "2025-11-21"
+    rows = [mention("rt-1:m0", "rt-1", day, "tell", "Dmitry Peskov", "reporters"),
+            mention("ahram-2:m0", "ahram-2", day, "tell", "Dmitry Peskov", "reporters",
+                    granularity="reported"),
+            mention("rt-3:m0", "rt-3", day, "tell", "Dmitry Peskov", "reporters",
+                    granularity="reported")]
+    for row in rows[1:]:
+        row["rule"] = "undated"
+    _, evs = merged(rows)
+    assert sorted(evs.mention_ids) == ["ahram-2:m0; rt-3:m0", "rt-1:m0"]
+    assert set(evs.set_index("mention_ids").granularity) == {"day", "reported"}
+
+
+# --- close sentences, figures, named actors, coarse dates ------------------------------------
+
+
+def _with_sentences(rows: list[dict], texts: list[str]) -> pd.DataFrame:
+    for row, text in zip(rows, texts):
+        row["sentence_start"], row["sentence_end"] = "0", str(len(text))
+    return pd.DataFrame([{"doc_id": r["doc_id"], "source": r["doc_id"], "duplicate_of": "",
+                          "text": t} for r, t in zip(rows, texts)])
+
+
+def test_close_sentences_with_conflicting_figures_stay_apart():
+    texts = ["Bilateral trade totaled 475 million U.S. dollars in 2005.",
+             "Bilateral trade amounted to 197 million U.S. dollars in 2005."]
+    rows = [mention("rt-1:m0", "rt-1", "2005-01-01", "total", "Bilateral trade",
+                    end="2005-12-31", granularity="year"),
+            mention("ahram-2:m0", "ahram-2", "2005-01-01", "amount", "Bilateral trade",
+                    end="2005-12-31", granularity="year")]
+    docs = _with_sentences(rows, texts)
+    _, evs = merged(rows, docs)
+    assert len(evs) == 2
+    texts[1] = texts[1].replace("197", "475")            # the same figure: one event
+    docs = _with_sentences(rows, texts)
+    _, evs = merged(rows, docs)
+    assert len(evs) == 1
+    assert events.sentence_numbers("1,200 troops and 3.5 percent in 2005 on Nov. 20") == {
+        "1200", "3.5", "20"}
+
+
+def test_different_named_actors_of_one_predicate_stay_apart():
+    texts = ["Australian Prime Minister John Howard on Thursday condemned the bomb attacks "
+             "on three hotels in Jordan.",
+             "Iraq condemned on Thursday the three suicide bombing attacks on three hotels "
+             "in Amman."]
+    rows = [mention("rt-1:m0", "rt-1", "2005-11-10", "condemn", "John Howard",
+                    "the bomb attacks on three hotels in Jordan"),
+            mention("ahram-2:m0", "ahram-2", "2005-11-10", "condemn", "Iraq",
+                    "the three suicide bombing attacks on three hotels")]
+    rows[0]["entities"], rows[1]["entities"] = "John Howard; Jordan", "Iraq; Amman"
+    docs = _with_sentences(rows, texts)
+    _, evs = merged(rows, docs)
+    assert len(evs) == 2
+    # the same country by another name in the sentence: still one event
+    texts[0] = texts[0].replace("in Jordan", "in Jordan, echoing Iraq")
+    docs = _with_sentences(rows, texts)
+    _, evs = merged(rows, docs)
+    assert len(evs) == 1
+
+
+def test_close_sentences_need_a_related_predicate_or_actor():
+    texts = ["Economists at the central bank expected output prices to rise in 1997 across "
+             "Britain.",
+             "Economists at the central bank expected literacy rates to improve in 1997 across "
+             "Britain."]
+    rows = [mention("rt-1:m0", "rt-1", "1997-01-01", "rise", end="1997-12-31",
+                    granularity="year"),
+            mention("ahram-2:m0", "ahram-2", "1997-01-01", "reach", end="1997-12-31",
+                    granularity="year")]
+    docs = _with_sentences(rows, texts)
+    vectors = events._tfidf_rows([events.content_words(t) for t in texts], {})
+    assert events._cosine(vectors[0], vectors[1]) >= 0.5  # close sentences ...
+    _, evs = merged(rows, docs)
+    assert len(evs) == 2                                  # ... of unrelated predicates
+    rows[1]["trigger"] = "climb"                          # a synonym of "rise"
+    _, evs = merged(rows, docs)
+    assert len(evs) == 1
+
+
+def test_a_year_is_not_narrowed_by_another_article_without_agreement():
+    # rt-1 and ahram-2 agree on the year; ahram-2 also dates a rise to April,
+    # without saying what rose: rt-1's year must not become April
+    texts = ["Literacy rates rose from 50 percent in 1997.",
+             "Literacy rates rose in 1997, and prices rose in April."]
+    rows = [mention("rt-1:m0", "rt-1", "1997-01-01", "rise", "Literacy rates",
+                    end="1997-12-31", granularity="year"),
+            mention("ahram-2:m0", "ahram-2", "1997-01-01", "rise", "Literacy rates",
+                    end="1997-12-31", granularity="year"),
+            mention("ahram-2:m1", "ahram-2", "1997-04-01", "rise", end="1997-04-30",
+                    granularity="month", trigger_start=40)]
+    docs = _with_sentences(rows, texts)
+    rows[2]["sentence_start"], rows[2]["sentence_end"] = "0", str(len(texts[1]))
+    _, evs = merged(rows, docs)
+    year = evs[evs.mention_ids.str.contains("rt-1:m0")].iloc[0]
+    assert (year.date_start, year.date_end) == ("1997-01-01", "1997-12-31")
+    assert "ahram-2:m1" not in year.mention_ids
+    # the same actor in the finer mention: the narrowing is agreed
+    rows[2]["actors"] = "Literacy rates"
+    _, evs = merged(rows, docs)
+    assert len(evs) == 1 and evs.iloc[0].date_start == "1997-04-01"

@@ -1189,8 +1189,10 @@ def anchor(article: Article, undated: bool = False) -> Article:
     holds no temporal expression adds a mention for its main event, dated by
     the publication date with granularity "reported", low confidence and
     rule "undated"; its span is the trigger's, so ``text[start:end]`` still
-    round-trips.  Mentions stay sorted by start; "mention:<n>" anchors are
-    renumbered accordingly.  Returns the same article.
+    round-trips.  These come after the dated mentions (by start among
+    themselves), which keep their positions: their "mention:<n>" anchors and
+    mention ids are the same with ``undated`` on or off.  Returns the same
+    article.
     """
     names = NameIndex(article)
     for mention in article.mentions:
@@ -1217,7 +1219,6 @@ def anchor(article: Article, undated: bool = False) -> Article:
         describe(mention, sent, trig, names, span)
     if undated:
         _add_undated(article, names)
-    _sort_mentions(article)
     return article
 
 
@@ -1230,6 +1231,7 @@ def _add_undated(article: Article, names: NameIndex) -> None:
         return
     dated = {sent.index for sent in (_sentence_of(article, m) for m in article.mentions)
              if sent is not None}
+    added = []
     for sent in article.sentences:
         if sent.index in dated or sent.doc is None:
             continue
@@ -1243,23 +1245,9 @@ def _add_undated(article: Article, names: NameIndex) -> None:
             date_end=article.published, granularity="reported", anchor="publication",
             confidence=UNDATED_CONFIDENCE, sentence=sent.index, rule="undated")
         describe(mention, sent, trig, names)
-        article.mentions.append(mention)
-
-
-def _sort_mentions(article: Article) -> None:
-    order = sorted(range(len(article.mentions)),
-                   key=lambda i: (article.mentions[i].start, article.mentions[i].end, i))
-    if order == list(range(len(order))):
-        return
-    new_index = {old: new for new, old in enumerate(order)}
-    mentions = [article.mentions[i] for i in order]
-    for m in mentions:
-        if m.anchor.startswith("mention:"):
-            try:
-                m.anchor = f"mention:{new_index[int(m.anchor.split(':', 1)[1])]}"
-            except (ValueError, KeyError):
-                pass
-    article.mentions = mentions
+        added.append(mention)
+    # appended, not interleaved: the dated mentions keep their indices
+    article.mentions.extend(sorted(added, key=lambda m: (m.start, m.end)))
 
 
 # --- merging across articles ----------------------------------------------------------
@@ -1361,12 +1349,35 @@ def _parse_day(value) -> Optional[date]:
 
 
 class _Clusters:
-    """Union-find of mentions keeping each cluster's common date interval."""
+    """Union-find of mentions keeping each cluster's common date interval.
 
-    def __init__(self, starts: list[int], ends: list[int]):
+    With ``agree`` (mention positions i, j -> bool), a union that would
+    narrow a coarse mention (an interval longer than a week) to a finer date
+    is refused unless that mention agrees with a mention of the other group
+    that gives the finer date (see :func:`_agreement`)."""
+
+    def __init__(self, starts: list[int], ends: list[int], agree=None):
         self.parent = list(range(len(starts)))
         self.start = list(starts)
         self.end = list(ends)
+        self.first_start = list(starts)
+        self.first_end = list(ends)
+        self.agree = agree
+        self.members = [[i] for i in range(len(starts))]
+
+    def _narrowing_agreed(self, a: int, b: int, start: int, end: int) -> bool:
+        for side, other in ((a, b), (b, a)):
+            # the members of the other group that give the finer date
+            finer = [o for o in self.members[other]
+                     if start <= self.first_start[o] and self.first_end[o] <= end] \
+                or self.members[other]
+            for m in self.members[side]:
+                if self.first_end[m] - self.first_start[m] <= 7 or (
+                        self.first_start[m] == start and self.first_end[m] == end):
+                    continue        # not coarse, or not narrowed
+                if not any(self.agree(m, o) for o in finer):
+                    return False
+        return True
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -1381,10 +1392,14 @@ class _Clusters:
         start, end = max(self.start[a], self.start[b]), min(self.end[a], self.end[b])
         if start > end:     # the two groups' dates do not agree
             return False
+        if self.agree is not None and not self._narrowing_agreed(a, b, start, end):
+            return False
         if b < a:
             a, b = b, a
         self.parent[b] = a
         self.start[a], self.end[a] = start, end
+        self.members[a] += self.members[b]
+        self.members[b] = []
         return True
 
 
@@ -1464,7 +1479,17 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
     (day ordinals), keys (predicate synonym sets, converse pairs such as
     "submit~receive", and ``DEADLINE_KEY``), actor_keys, object_words,
     reporting, coarse, and optionally party_keys (names of a deadline's
-    parties).
+    parties), numbers (:func:`sentence_numbers`), named_actor_words (words of
+    the actors that are named entities), sentence_words (the sentence's
+    lower-cased words) and sentence_keys (the predicate sets of a reporting
+    sentence's words).
+
+    Same or synonymous predicates from two articles never pair when their
+    sentences give conflicting figures or both have named actors that differ
+    (no word in common, and neither named in the other's sentence).  Sentences close in meaning (same
+    interval) pair only when their predicates are related (a shared key, or
+    a reporting sentence naming the other's predicate) or their actors meet,
+    never when both have named actors that differ, nor conflicting figures.
     """
     settings = merge_settings()["similarity"]
     same_event, supporting = float(settings["same_event"]), float(settings["supporting"])
@@ -1479,6 +1504,17 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
     object_words = frame["object_words"].to_list()
     reporting = frame["reporting"].to_numpy()
     coarse = frame["coarse"].to_numpy()
+    numbers = _optional(frame, "numbers", frozenset())
+    named = _optional(frame, "named_actor_words", frozenset())
+    sentence_words = _optional(frame, "sentence_words", frozenset())
+
+    def other_named_actors(i: int, j: int) -> bool:
+        # both name their actors, with no word in common, and neither
+        # sentence names the other's ("Beijing warned ... anti-China" /
+        # "China warned" may be one actor; "Hu" is "Hu Jintao")
+        return bool(named[i]) and bool(named[j]) and not (
+            named[i] & named[j] or named[i] & sentence_words[j]
+            or named[j] & sentence_words[i])
 
     # 1. one predicate in one article dated twice ("on Thursday, Nov. 20")
     by_trigger: dict = defaultdict(list)
@@ -1541,9 +1577,15 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
                     continue
                 if (reporting[i] or reporting[j]) and not actors_meet and cos < reported:
                     continue
+                if docs[i] != docs[j] and (conflicting_numbers(numbers[i], numbers[j])
+                                           or other_named_actors(i, j)):
+                    continue    # "totaled 1.96 billion" / "48.89 billion"; "John
+                    #             Howard condemned the attacks" / "Iraq condemned"
                 pairs.append((1.0 + cos, pair[0], pair[1]))
 
-    # 3. sentences close in meaning, same date interval, whatever the predicate
+    # 3. sentences close in meaning, same date interval, related predicates
+    #    or the same actors, no conflicting figures or named actors
+    sentence_keys = _optional(frame, "sentence_keys", frozenset())
     by_interval: dict = defaultdict(list)
     for i in range(len(frame)):
         by_interval[(starts[i], ends[i])].append(i)
@@ -1552,8 +1594,64 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
             continue
         for r, c, sim in similar_pairs([vectors[i] for i in members], same_event):
             i, j = members[r], members[c]
+            actors_meet = bool(actor_keys[i] & actor_keys[j])
+            related = bool(keys[i] & keys[j]) \
+                or reporting[i] and bool(sentence_keys[i] & keys[j]) \
+                or reporting[j] and bool(sentence_keys[j] & keys[i])
+            if not (related or actors_meet):
+                continue
+            if not actors_meet and other_named_actors(i, j):
+                continue        # "John Howard condemned" / "Iraq condemned"
+            if conflicting_numbers(numbers[i], numbers[j]):
+                continue        # "475 million" / "197 million"
             pairs.append((sim, min(i, j), max(i, j)))
     return pairs
+
+
+def _optional(frame: pd.DataFrame, name: str, default) -> list:
+    return frame[name].to_list() if name in frame.columns else [default] * len(frame)
+
+
+def conflicting_numbers(a: frozenset, b: frozenset) -> bool:
+    """Whether two sentences' figures (:func:`sentence_numbers`) disagree:
+    both give some and neither set holds the other."""
+    return bool(a) and bool(b) and not (a <= b or b <= a)
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def sentence_numbers(text: str) -> frozenset:
+    """The figures of a sentence ("475 million" -> "475", "1,200" ->
+    "1200"), years (1000-2199) left out: dates are compared on their own."""
+    out = set()
+    for match in _NUMBER.finditer(text):
+        raw = match.group().rstrip(",")
+        value = raw.replace(",", "")
+        if raw.isdigit() and len(raw) == 4 and 1000 <= int(raw) <= 2199:
+            continue
+        out.add(value)
+    return frozenset(out)
+
+
+def _agreement(frame: pd.DataFrame):
+    """agree(i, j) for mention positions of ``frame``: from one article, or
+    a shared predicate key with actors, objects or a deadline's parties in
+    common.  A coarse date is only narrowed by a mention it agrees with."""
+    docs = frame["doc_id"].astype(str).to_list()
+    keys = frame["keys"].to_list()
+    actor_keys = frame["actor_keys"].to_list()
+    objs = frame["object_words"].to_list()
+    parties = _optional(frame, "party_keys", set())
+
+    def agree(i: int, j: int) -> bool:
+        if docs[i] == docs[j]:
+            return True
+        if not keys[i] & keys[j]:
+            return False
+        return bool(actor_keys[i] & actor_keys[j]) or len(objs[i] & objs[j]) >= 2 or bool(
+            objs[i] and objs[i] == objs[j]) or bool(parties[i] & parties[j])
+    return agree
 
 
 def _event_id(mention_ids: Iterable[str]) -> str:
@@ -1592,11 +1690,18 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame
     dates are compatible (one interval inside the other, which includes the
     same day) and either their predicates are the same or synonymous with
     overlapping actors or objects, or their sentences are close in meaning
-    (same interval only).  Two further cases (merge.toml): converse
+    (same interval only) with related predicates or the same actors, and no
+    conflicting figures or different named actors (see
+    :func:`candidate_pairs`).  Two further cases (merge.toml): converse
     predicates of one transfer ("submit" / "receive") with overlapping
     objects, and mentions naming one deadline ("sign by next Thursday",
     "Trump's deadline -- set for Thursday") sharing a party or an object.
-    Mentions of articles that duplicate another are left out.  Clusters never join when their intervals do not intersect.
+    Mentions of articles that duplicate another are left out.  Clusters never join when their intervals do not intersect,
+    nor when that would narrow a coarse mention (longer than a week) to a
+    finer date of another article whose predicate and actors or objects do
+    not agree with it.  Undated mentions (rule "undated", granularity
+    "reported") only merge with one another, weighted apart: with or
+    without them the dated events are the same.
 
     Returns (mentions with ``event_id`` filled, events table with
     ``tables.EVENT_COLUMNS``), both independent of the order of the rows.
@@ -1624,12 +1729,22 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame
                         published, doc_text)
     if frame.empty:
         return mentions, tables.frame([], tables.EVENT_COLUMNS)
-    vectors = _vectors(frame, doc_text)
-    pairs = candidate_pairs(frame, vectors)
+    pairs = []
+    # undated pseudo-mentions (rule "undated") only ever meet each other, with
+    # their own word weights, so that they add events and change no dated one
+    undated = (frame["rule"].astype(str).eq("undated")
+               | frame["granularity"].astype(str).eq("reported")).to_numpy()
+    for part in (np.flatnonzero(~undated), np.flatnonzero(undated)):
+        if len(part) < 2:
+            continue
+        sub = frame.iloc[part]
+        pairs += [(score, int(part[i]), int(part[j]))
+                  for score, i, j in candidate_pairs(sub, _vectors(sub, doc_text))]
     # canonical order: strongest pairs first, ties by mention ids
     mention_ids = frame["mention_id"].to_list()
     pairs.sort(key=lambda p: (-round(p[0], 6), mention_ids[p[1]], mention_ids[p[2]]))
-    clusters = _Clusters(frame["day_start"].to_list(), frame["day_end"].to_list())
+    clusters = _Clusters(frame["day_start"].to_list(), frame["day_end"].to_list(),
+                         _agreement(frame))
     for _, i, j in pairs:
         clusters.union(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
@@ -1782,17 +1897,62 @@ def _candidates(mentions: pd.DataFrame, duplicates: set,
     frame["reporting"] = frame["trigger"].astype(str).str.lower().isin(lex.reporting)
     frame["coarse"] = ((frame["day_end"] - frame["day_start"]) > 7) \
         | frame["granularity"].astype(str).eq("reported")
+    records = frame.to_dict("records")
+    frame["numbers"] = [sentence_numbers(_sentence_text(r, doc_text, blank_mention=True))
+                        for r in records]
+    frame["named_actor_words"] = [_named_actor_words(a, e) for a, e in zip(
+        frame["actors"].astype(str), frame["entities"].astype(str))]
+    frame["sentence_words"] = [frozenset(_LETTERS.findall(_sentence_text(r, doc_text).lower()))
+                               for r in records]
+    frame["sentence_keys"] = [
+        _word_keys(_sentence_text(r, doc_text)) if rep else frozenset()
+        for r, rep in zip(records, frame["reporting"])]
     return frame.sort_values("mention_id", kind="stable")
 
 
-def _sentence_text(row: dict, doc_text: dict) -> str:
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _named_actor_words(actors: str, entities: str) -> frozenset:
+    """The lower-cased words (stop words left out) of the actors that are
+    named entities of their sentence ("John Howard" -> {"john", "howard"})."""
+    entity_keys = _name_keys(entities)
+    stops = _stop_words()
+    return frozenset(w for name in _split(actors) if _name_keys(name) & entity_keys
+                     for w in _LETTERS.findall(_POSSESSIVE.sub("", name).lower())
+                     if w not in stops and len(w) > 1)
+
+
+def _word_keys(text: str) -> frozenset:
+    """The predicate synonym sets of any word of ``text``: what a reporting
+    sentence reports ("said its forces had captured Kupyansk" -> capture)."""
+    lex = lexicon()
+    out = set()
+    for word in _WORD.findall(text.lower()):
+        for form in _lemma_forms(word):
+            if form in lex.synonyms:
+                out.add(lex.synonyms[form])
+                break
+    return frozenset(out)
+
+
+def _sentence_text(row: dict, doc_text: dict, blank_mention: bool = False) -> str:
+    """The sentence of a mention row (else its summary and text); with
+    ``blank_mention`` the date expression itself is left out."""
     text = doc_text.get(str(row.get("doc_id")), "")
     try:
         start, end = int(row.get("sentence_start")), int(row.get("sentence_end"))
     except (TypeError, ValueError):
         start = end = -1
     if 0 <= start < end <= len(text):
+        if blank_mention:
+            m_start = int(_number(row.get("start"), -1))
+            m_end = int(_number(row.get("end"), -1))
+            if start <= m_start < m_end <= end and row.get("rule") != "undated":
+                return text[start:m_start] + " " + text[m_end:end]
         return text[start:end]
+    if blank_mention:
+        return str(row.get("summary", ""))
     return f"{row.get('summary', '')} {row.get('text', '')}"
 
 
