@@ -197,9 +197,11 @@ def _parse_date(value) -> Optional[date]:
 
 
 def _show_progress(progress: Optional[bool]) -> bool:
+    """Progress on a terminal by default; quiet in a notebook kernel (its
+    stderr is no terminal) and in logs, unless asked."""
     if progress is not None:
         return progress
-    return sys.stderr.isatty() and "PAPERMILL_EXECUTION" not in os.environ
+    return sys.stderr.isatty()
 
 
 def extract(corpus: str | Path, *, default_published: date | str | None = None,
@@ -210,7 +212,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     """Extract documents, temporal expressions and events from a corpus.
 
     corpus: a folder of .txt files (with optional manifest.csv), a .jsonl or
-        .csv file, or an RSS/Atom feed file.
+        .csv file, an RSS/Atom feed file, or TimeML .tml files.
     default_published: publication date given to articles that have none.
     infer_dates: infer a missing publication date from a dateline in the text.
     undated: also keep the main event of sentences with no temporal expression.
