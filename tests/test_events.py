@@ -790,3 +790,61 @@ def test_a_year_is_not_narrowed_by_another_article_without_agreement():
     rows[2]["actors"] = "Literacy rates"
     _, evs = merged(rows, docs)
     assert len(evs) == 1 and evs.iloc[0].date_start == "1997-04-01"
+
+
+# --- which actors meet -----------------------------------------------------------------------
+
+
+def _two_articles(day: str, trigger: str, first: tuple, second: tuple) -> pd.DataFrame:
+    """Merge one mention from each of two articles; ``first``/``second`` are
+    (actors, object, sentence), the sentence also the article text."""
+    rows, texts = [], []
+    for mid, doc, (actors, obj, text) in (("rt-1:m0", "rt-1", first),
+                                           ("ahram-2:m0", "ahram-2", second)):
+        row = mention(mid, doc, day, trigger, actors, obj, summary=text.rstrip("."))
+        row["entities"] = actors
+        rows.append(row)
+        texts.append(text)
+    _, evs = merged(rows, _with_sentences(rows, texts))
+    return evs
+
+
+def test_organisations_sharing_only_a_generic_head_noun_stay_apart():
+    evs = _two_articles("2025-11-22", "open",
+                        ("Beijing Summit", "", "Beijing Summit opened Saturday."),
+                        ("Chinese Private Enterprise Summit", "",
+                         "Chinese Private Enterprise Summit opened Saturday."))
+    assert len(evs) == 2
+    assert not events.actors_meet(events.actor_keys("Beijing Summit"),
+                                  events.actor_keys("Chinese Private Enterprise Summit"))
+    # a distinctive word still joins variants of one organisation's name
+    assert events.actors_meet(events.actor_keys("Beijing Summit"),
+                              events.actor_keys("Beijing Summit Committee"))
+    assert events.actors_meet(events.actor_keys("US"), events.actor_keys("US government"))
+    assert not events.actors_meet(events.actor_keys("Defence Ministry"),
+                                  events.actor_keys("Finance Ministry"))
+
+
+def test_a_surname_meets_the_full_name_of_another_article():
+    evs = _two_articles("2025-11-22", "visit",
+                        ("Hu Jintao", "the Port of Piraeus",
+                         "Hu Jintao visited the Port of Piraeus on Saturday."),
+                        ("Hu", "a container terminal near Athens",
+                         "Hu visited a container terminal near Athens on Saturday."))
+    assert len(evs) == 1 and evs.iloc[0].n_docs == 2
+    assert evs.iloc[0].actors == "Hu Jintao"             # "Hu" folded in
+    evs = _two_articles("2025-11-23", "meet",
+                        ("Rubio", "Ukrainian negotiators",
+                         "Rubio met Ukrainian negotiators on Sunday."),
+                        ("Marco Rubio", "a delegation from Kyiv",
+                         "Marco Rubio met a delegation from Kyiv on Sunday."))
+    assert len(evs) == 1 and evs.iloc[0].actors == "Marco Rubio"
+    # two people sharing a first name are not one actor
+    assert not events.actors_meet(events.actor_keys("Vladimir Putin"),
+                                  events.actor_keys("Vladimir Zelensky"))
+    evs = _two_articles("2025-11-23", "meet",
+                        ("Vladimir Putin", "Ukrainian negotiators",
+                         "Vladimir Putin met Ukrainian negotiators on Sunday."),
+                        ("Vladimir Zelensky", "a delegation from Washington",
+                         "Vladimir Zelensky met a delegation from Washington on Sunday."))
+    assert len(evs) == 2

@@ -64,6 +64,7 @@ class Lexicon:
     person_pronouns: frozenset
     other_pronouns: frozenset
     organisation_words: frozenset
+    generic_heads: frozenset
     side_prepositions: frozenset
     negative_subjects: frozenset
     negative_determiners: frozenset
@@ -105,6 +106,7 @@ def lexicon() -> Lexicon:
         person_pronouns=frozenset(lex["pronouns"]["person"]),
         other_pronouns=frozenset(lex["pronouns"]["other"]),
         organisation_words=frozenset(lex["names"]["organisation_words"]),
+        generic_heads=frozenset(lex["names"]["generic_heads"]),
         side_prepositions=frozenset(lex["summary"]["side_prepositions"]),
         negative_subjects=frozenset(lex["assertion"]["negative_subjects"]),
         negative_determiners=frozenset(lex["assertion"]["negative_determiners"]),
@@ -1318,19 +1320,84 @@ def predicate_keys(trigger: str, object_text: str = "", summary: str = "",
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
+def looks_like_person(name: str) -> bool:
+    """Whether an actor name looks like a personal name: 2-3 capitalised
+    words (initials allowed, no acronyms), none an organisation word, a
+    generic head noun or an event noun ("Marco Rubio", "Hu Jintao"; not
+    "Beijing Summit", "Foreign Ministry", "EU ministers")."""
+    lex = lexicon()
+    words = _POSSESSIVE.sub("", name).split()
+    if not 2 <= len(words) <= 3:
+        return False
+    for word in words:
+        bare = word.strip(".,")
+        if not bare[:1].isupper() or (len(bare) > 1 and bare.isupper()):
+            return False
+        low = bare.lower()
+        if low in lex.organisation_words or low in lex.generic_heads \
+                or low in lex.event_nouns or low in lex.roles:
+            return False
+    return True
+
+
+def _distinctive_words(words: list[str]) -> list[str]:
+    """The lower-cased capitalised words of a name that may identify it: not
+    a generic head noun ("summit", "ministry") nor a stop word."""
+    lex = lexicon()
+    stops = _stop_words()
+    out = []
+    for word in words:
+        low = word.strip(".,").lower()
+        if word[:1].isupper() and low not in lex.generic_heads and low not in stops \
+                and len(low) > 1:
+            out.append(low)
+    return out
+
+
 def _name_keys(cell: str) -> set[str]:
-    """Comparable keys of the actors in one cell: each name, and the last
-    word of a proper name ("Rubio" meets "Marco Rubio"; "EU ministers"
-    does not meet "Arab ministers")."""
+    """Comparable keys of the actors in one cell: each whole name; for a
+    personal name (:func:`looks_like_person`) its last word ("Rubio" meets
+    "Marco Rubio"); for any other proper name its distinctive words
+    (:func:`_distinctive_words`: "US" meets "US government", while "Beijing
+    Summit" and "Chinese Private Enterprise Summit" do not meet on
+    "Summit"; "EU ministers" does not meet "Arab ministers")."""
     keys = set()
     for name in _split(cell):
         words = _POSSESSIVE.sub("", name).split()
         if not words:
             continue
         keys.add(" ".join(words).lower())
-        if len(words) <= 4 and words[-1][:1].isupper():
+        if len(words) == 1:
+            continue
+        if looks_like_person(name):
             keys.add(words[-1].lower())
+        elif len(words) <= 4:
+            keys.update(_distinctive_words(words))
     return keys
+
+
+def actor_keys(cell: str) -> frozenset:
+    """The keys :func:`actors_meet` compares: :func:`_name_keys`, plus
+    ``"=word"`` for a lone capitalised name and ``"+word"`` for the other
+    words of a personal name, so that a bare surname written first ("Hu")
+    meets the full name ("Hu Jintao") without two people sharing a first
+    name ("Vladimir Putin", "Vladimir Zelensky") meeting."""
+    keys = set(_name_keys(cell))
+    for name in _split(cell):
+        words = _POSSESSIVE.sub("", name).split()
+        if len(words) == 1 and words[0][:1].isupper():
+            keys.add("=" + words[0].lower())
+        elif looks_like_person(name):
+            keys.update("+" + w.strip(".,").lower() for w in words[:-1])
+    return frozenset(keys)
+
+
+def actors_meet(a: frozenset, b: frozenset) -> bool:
+    """Whether two mentions' :func:`actor_keys` name a common actor."""
+    if any(k[:1] not in ("=", "+") for k in a & b):
+        return True
+    return any(k[:1] == "=" and "+" + k[1:] in other
+               for keys, other in ((a, b), (b, a)) for k in keys)
 
 
 def _split(cell) -> list[str]:
@@ -1477,7 +1544,8 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
 
     ``frame`` holds the columns: doc_id, trigger_start, day_start, day_end
     (day ordinals), keys (predicate synonym sets, converse pairs such as
-    "submit~receive", and ``DEADLINE_KEY``), actor_keys, object_words,
+    "submit~receive", and ``DEADLINE_KEY``), actor_keys (:func:`actor_keys`,
+    compared by :func:`actors_meet`), object_words,
     reporting, coarse, and optionally party_keys (names of a deadline's
     parties), numbers (:func:`sentence_numbers`), named_actor_words (words of
     the actors that are named entities), sentence_words (the sentence's
@@ -1563,8 +1631,8 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
                         continue
                     pairs.append((1.0 + cos, pair[0], pair[1]))
                     continue
-                actors_meet = bool(actor_keys[i] & actor_keys[j])
-                overlap = actors_meet or objects
+                meet = actors_meet(actor_keys[i], actor_keys[j])
+                overlap = meet or objects
                 # within one article, a predicate told twice with no actor
                 # against it is one event
                 same_doc = docs[i] == docs[j] and (
@@ -1575,7 +1643,7 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
                 if (reporting[i] or reporting[j] or coarse[i] or coarse[j] or not overlap) \
                         and cos < supporting:
                     continue
-                if (reporting[i] or reporting[j]) and not actors_meet and cos < reported:
+                if (reporting[i] or reporting[j]) and not meet and cos < reported:
                     continue
                 if docs[i] != docs[j] and (conflicting_numbers(numbers[i], numbers[j])
                                            or other_named_actors(i, j)):
@@ -1594,13 +1662,13 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
             continue
         for r, c, sim in similar_pairs([vectors[i] for i in members], same_event):
             i, j = members[r], members[c]
-            actors_meet = bool(actor_keys[i] & actor_keys[j])
+            meet = actors_meet(actor_keys[i], actor_keys[j])
             related = bool(keys[i] & keys[j]) \
                 or reporting[i] and bool(sentence_keys[i] & keys[j]) \
                 or reporting[j] and bool(sentence_keys[j] & keys[i])
-            if not (related or actors_meet):
+            if not (related or meet):
                 continue
-            if not actors_meet and other_named_actors(i, j):
+            if not meet and other_named_actors(i, j):
                 continue        # "John Howard condemned" / "Iraq condemned"
             if conflicting_numbers(numbers[i], numbers[j]):
                 continue        # "475 million" / "197 million"
@@ -1649,7 +1717,7 @@ def _agreement(frame: pd.DataFrame):
             return True
         if not keys[i] & keys[j]:
             return False
-        return bool(actor_keys[i] & actor_keys[j]) or len(objs[i] & objs[j]) >= 2 or bool(
+        return actors_meet(actor_keys[i], actor_keys[j]) or len(objs[i] & objs[j]) >= 2 or bool(
             objs[i] and objs[i] == objs[j]) or bool(parties[i] & parties[j])
     return agree
 
@@ -1892,7 +1960,7 @@ def _candidates(mentions: pd.DataFrame, duplicates: set,
         _party_keys(a, e, su, o) if dl else set() for a, e, su, o, dl in zip(
             frame["actors"].astype(str), frame["entities"].astype(str),
             frame["summary"].astype(str), frame["object"].astype(str), deadline)]
-    frame["actor_keys"] = [_name_keys(a) for a in frame["actors"].astype(str)]
+    frame["actor_keys"] = [actor_keys(a) for a in frame["actors"].astype(str)]
     frame["object_words"] = [object_words(o) for o in frame["object"].astype(str)]
     frame["reporting"] = frame["trigger"].astype(str).str.lower().isin(lex.reporting)
     frame["coarse"] = ((frame["day_end"] - frame["day_start"]) > 7) \
@@ -1917,7 +1985,7 @@ def _named_actor_words(actors: str, entities: str) -> frozenset:
     """The lower-cased words (stop words left out) of the actors that are
     named entities of their sentence ("John Howard" -> {"john", "howard"})."""
     entity_keys = _name_keys(entities)
-    stops = _stop_words()
+    stops = _stop_words() | lexicon().generic_heads     # "summit" is no shared name
     return frozenset(w for name in _split(actors) if _name_keys(name) & entity_keys
                      for w in _LETTERS.findall(_POSSESSIVE.sub("", name).lower())
                      if w not in stops and len(w) > 1)
@@ -2030,7 +2098,8 @@ def _granularity(rows: list[dict], start: int, end: int, grans: list[str]) -> st
 
 def _union_names(cells: Iterable[str]) -> list[str]:
     """All actor names, most frequent first; a bare surname is dropped when
-    a fuller name ending with it is there ("Rubio" within "Marco Rubio")."""
+    a fuller name ending with it is there ("Rubio" within "Marco Rubio"), or
+    a personal name starting with it ("Hu" within "Hu Jintao")."""
     counts: Counter = Counter()
     first: dict = {}
     for cell in cells:
@@ -2040,7 +2109,9 @@ def _union_names(cells: Iterable[str]) -> list[str]:
     names = sorted(counts, key=lambda n: (-counts[n], first[n]))
     out = []
     for name in names:
-        if any(other != name and other.endswith(" " + name) for other in names):
+        if any(other != name and (other.endswith(" " + name) or " " not in name
+                                  and other.startswith(name + " ") and looks_like_person(other))
+               for other in names):
             continue
         out.append(name)
     return out
