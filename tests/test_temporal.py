@@ -165,6 +165,25 @@ RELATIVE = [
      "DATE", "2026", "2026-01-01", "2026-12-31", "year", "START"),
     ("Sales rose from $40 million a year earlier.", FRI, "a year earlier",
      "DATE", "2024", "2024-01-01", "2024-12-31", "year", ""),
+    ("Share prices were up 2 pence at mid-afternoon yesterday.", FRI, "mid-afternoon yesterday",
+     "TIME", "2025-11-20TAF", "2025-11-20", "2025-11-20", "time", "MID"),
+    ("The day before last Tuesday's hearing, he went to the house.", FRI,
+     "The day before last Tuesday", "DATE", "2025-11-17", "2025-11-17", "2025-11-17", "day", ""),
+    ("A speech is expected early in the new year.", date(2006, 12, 28), "the new year",
+     "DATE", "2007", "2007-01-01", "2007-12-31", "year", ""),
+    ("The plan should be ready in the new year.", date(2006, 2, 3), "the new year",
+     "DATE", "2006", "2006-01-01", "2006-12-31", "year", ""),
+    ("The process would be completed by the end of year.", date(2006, 11, 2), "the end of year",
+     "DATE", "2006", "2006-01-01", "2006-12-31", "year", "END"),
+    ("The economy grew 2.2 percent in the July-September quarter.", date(2006, 12, 21),
+     "the July-September quarter", "DATE", "2006-Q3", "2006-07-01", "2006-09-30", "quarter", ""),
+    ("In the quarter ended July 31, it had 5.6 million shares outstanding.", date(1989, 10, 30),
+     "the quarter", "DATE", "1989-Q2", "1989-04-01", "1989-06-30", "quarter", ""),
+    ("Net income was $1.8 million for the corresponding period last year.", date(1989, 11, 1),
+     "the corresponding period last year", "DATE", "1988-Q3", "1988-07-01", "1988-09-30",
+     "quarter", ""),
+    ("The attack took place in the morning when gunmen opened fire.", date(2005, 11, 15),
+     "the morning", "TIME", "2005-11-15TMO", "2005-11-15", "2005-11-15", "time", ""),
 ]
 
 
@@ -184,6 +203,26 @@ def test_later_in_the_day_is_the_day_named_before(nlp):
     later = mention(article, "later in the day")
     assert (later.value, later.date_start, later.mod) == ("2025-11-21", FRI, "END")
     assert later.anchor == f"mention:{friday}"
+
+
+def test_a_part_of_the_day_refers_to_the_day_named_before(nlp):
+    article = temporal.tag("The mine exploded on Sunday. Rescuers arrived in the afternoon.",
+                           date(2005, 11, 15), nlp=nlp)
+    sunday = article.mentions.index(mention(article, "Sunday"))
+    afternoon = mention(article, "the afternoon")
+    assert (afternoon.value, afternoon.anchor) == ("2005-11-13TAF", f"mention:{sunday}")
+    # "the night of Oct. 23" is the date: no second expression for "the night"
+    night = temporal.tag("He was shot in the night of Oct. 23.", date(1998, 10, 25), nlp=nlp)
+    assert [m.text for m in night.mentions] == ["Oct. 23"]
+
+
+def test_a_year_ago_compares_with_a_period_already_over(nlp):
+    # "the third quarter of 1990" lies ahead: the year-ago period is the
+    # reported quarter's, not a year before an outlook
+    article = temporal.tag("Third-quarter profit fell. The industry expects a recovery by the "
+                           "third quarter of 1990. In the year-ago period, it earned $101 "
+                           "million.", date(1989, 10, 26), nlp=nlp)
+    assert mention(article, "the year-ago period").value == "1988-Q3"
 
 
 def test_a_year_ago_in_a_quarterly_report_is_the_same_quarter_a_year_back(nlp):
@@ -233,6 +272,25 @@ def test_absolute_expressions(nlp, sentence, text, value, start, end, gran, mod)
     assert (m.date_start, m.date_end) == (date.fromisoformat(start), date.fromisoformat(end))
 
 
+YEAR_RANGES = [
+    # sentence, expected (text, value) pairs
+    ("Iraq got the technology during its 1980-1988 war with Iran.",
+     [("1980", "1980"), ("1988", "1988")]),
+    ("He was a commander during the war in 1998-99.", [("1998", "1998"), ("99", "1999")]),
+    ("The budget for 2007-13 was cut.", [("2007", "2007"), ("13", "2013")]),
+    ("He played for them in 1999-2001.", [("1999", "1999"), ("2001", "2001")]),
+    ("He served in 1995-96.", [("1995", "1995"), ("96", "1996")]),
+    ("They beat them 2025-1999.", []),             # backwards: a score
+    ("The index moved 1520-1600 points.", []),     # 80 years apart: amounts
+]
+
+
+@pytest.mark.parametrize("sentence,expected", YEAR_RANGES)
+def test_a_range_of_years_gives_both_years(nlp, sentence, expected):
+    article = temporal.tag(sentence, FRI, nlp=nlp)
+    assert [(m.text, m.value) for m in article.mentions] == expected
+
+
 def test_two_years_joined_by_and_are_two_mentions(nlp):
     article = temporal.tag("She objected to covering Kiev’s needs for 2026 and 2027, estimated at "
                            "€135.7 billion ($156.4 billion).", FRI, nlp=nlp)
@@ -260,6 +318,7 @@ DURATIONS = [
     ("The club elects a chairman every four years.", "every four years", "SET", "P4Y", ""),
     ("A shuttle leaves the depot every 20 minutes.", "every 20 minutes", "SET", "PT20M", ""),
     ("The census is repeated every few years.", "every few years", "SET", "PXY", ""),
+    ("Nothing will change for a couple of weeks.", "a couple of weeks", "DURATION", "P2W", ""),
 ]
 
 
@@ -275,6 +334,9 @@ def test_a_duration_anchored_by_the_text_gets_an_interval(nlp):
                 "the past two months")
     assert (m.type, m.value) == ("DURATION", "P2M")
     assert (m.date_start, m.date_end, m.anchor) == (date(2025, 9, 22), FRI, "publication")
+    ahead = mention(temporal.tag("Over the next couple of years we expect Europe to grow.", FRI,
+                                 nlp=nlp), "the next couple of years")
+    assert (ahead.value, ahead.date_start, ahead.date_end) == ("P2Y", FRI, date(2027, 11, 20))
 
 
 def test_compound_ages_are_not_durations(nlp):
@@ -388,6 +450,7 @@ CONVENTIONS = [
      "FUTURE_REF"),
     ("Scientists believe the probe will one day reach Jupiter.", FRI, "one day", "DATE",
      "FUTURE_REF"),
+    ("The mural had been spotted some time ago.", FRI, "some time ago", "DATE", "PAST_REF"),
     # a number or a recent short period stays a duration
     ("The hearing lasted one day.", FRI, "one day", "DURATION", "P1D"),
     ("Home sales slowed in recent months.", FRI, "recent months", "DURATION", "PXM"),

@@ -165,12 +165,15 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
     return pick(middles, ref, t), "publication", 0.8
 
 
-def discussed(ctx: Context, gran: str) -> tuple[Optional[Point], str]:
+def discussed(ctx: Context, gran: str, reported: bool = False) -> tuple[Optional[Point], str]:
     """The period under discussion: the last one of that granularity named
     in the text, else the last complete one before publication ("the
-    quarter" of an earnings report)."""
+    quarter" of an earnings report).  ``reported``: only a period over
+    by publication counts."""
     for idx, p in reversed(ctx.history):
         if p.gran == gran:
+            if reported and ctx.pub is not None and (p.end() is None or p.end() >= ctx.pub):
+                continue
             return p, f"mention:{idx}"
     if ctx.pub is None:
         return None, "none"
@@ -182,12 +185,45 @@ def discussed(ctx: Context, gran: str) -> tuple[Optional[Point], str]:
 
 def resolve_calendar(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     """Dates, months, years, seasons, quarters, halves, decades, centuries;
-    "the week of March 6" is the week holding that day."""
+    "the week of March 6" is the week holding that day; "the day before
+    Oct. 12" the day before it."""
+    if g.get("yend"):
+        g = _year_range_part(m, g)
+        if g is None:
+            return None
     r = _resolve_calendar(m, g, ctx)
     if r is not None and g.get("weekof") and r.point is not None and r.point.gran == "day":
         start = r.point.start()
         r.point = Point.of_day(start, "week") if start else Point("week", None)
+    if r is not None and g.get("dayshift") and r.point is not None:
+        r.point = _shift_day(r.point, g["dayshift"])
     return r
+
+
+def _year_range_part(m: Mention, g: dict) -> Optional[dict]:
+    """The groups of one end of a range of years ("1998-99"): the second
+    end takes the century of the first; None when the two numbers cannot
+    be a range of years (backwards, or more than 60 years apart)."""
+    first = int(g["year"])
+    end = g["yend"]
+    last = int(end) if len(end) == 4 else first // 100 * 100 + int(end)
+    if len(end) == 2 and last <= first:
+        last += 100
+    if not 0 < last - first <= 60:
+        return None
+    g = {k: v for k, v in g.items() if k != "yend"}
+    if m.extra.get("part") == "2":
+        g["year"] = str(last)
+    return g
+
+
+def _shift_day(point: Point, shift: str) -> Point:
+    """The day before or after a day-level point ("the day before ...")."""
+    day = point.day_point()
+    if day is None or day.year is None:
+        return point
+    moved = day.shift(-1 if norm(shift).endswith("before") else 1, "day")
+    return replace(moved, gran=point.gran, part=point.part) if point.gran == "part" else moved
 
 
 def _resolve_calendar(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
@@ -242,6 +278,11 @@ def _calendar_maker(g: dict):
         q = lookup("ordinals", g["quarter"])
         q = 4 if q == -1 else q
         return (lambda y: Point("quarter", y, quarter=q)), "quarter"
+    if g.get("qmonth"):                    # "the July-September quarter"
+        first, last = lookup("months", g["qmonth"]), lookup("months", g["qmonthend"])
+        if not first or last != first + 2 or first % 3 != 1:
+            return None, ""
+        return (lambda y: Point("quarter", y, quarter=(first + 2) // 3)), "quarter"
     if g.get("half") or g.get("qspan"):
         h = 1 if norm(g.get("half") or g.get("qspan")) == "first" else 2
         return (lambda y: Point("half", y, half=h)), "quarter"
@@ -360,6 +401,8 @@ def resolve_weekday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     r.point = Point.of_day(d)
     if part:
         r.point = replace(r.point, gran="part", part=part)
+    if g.get("dayshift"):
+        r.point = _shift_day(r.point, g["dayshift"])
     return r
 
 
@@ -462,8 +505,15 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return None                        # "the year before": a signal, not a date
     if rel == "the" and not mod and re.search(r"\b(?:by|per|a)\s+$", text[max(0, m.start - 6):m.start]):
         return None                        # "louder by the month": distributive
-    if rel == "the" and not mod and gran in ("day", "part", "decade", "century"):
+    if rel == "the" and not mod and gran in ("day", "part", "decade", "century") \
+            and m.rule != "part_of_that_day":
         return None                        # "the day", "the night": too vague
+    if rel == "new":                       # "the new year"
+        if ctx.pub is None:
+            r.value, r.confidence = _UNKNOWN["year"], 0.3
+            return r
+        r.point, r.anchor = Point("year", ctx.pub.year + (ctx.pub.month >= 10)), "publication"
+        return r
     if rel == "that" and not mod and gran in ("decade", "century"):
         return None
     if rel in ("the past", "the last", "past", "last") and gran in ("decade", "century"):
@@ -476,6 +526,9 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     relative = rules().vocab["relative_words"]
     if gran == "quarter" and rel not in relative:
         r.point, r.anchor = discussed(ctx, "quarter")
+        ended = _ENDED.match(text, m.end)
+        if ended and not r.anchor.startswith("mention"):
+            r.point, r.anchor = _quarter_ended(ended, ctx) or (r.point, r.anchor)
         if r.point is None:
             r.value, r.confidence = _UNKNOWN["quarter"], 0.3
         return r
@@ -495,6 +548,30 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     else:
         r.point = Point.of_day(ctx.pub, gran).shift(step, gran)
     return r
+
+
+_ENDED = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends)\s+(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})\b"
+                    r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")
+
+
+def _quarter_ended(ended: re.Match, ctx: Context) -> Optional[tuple[Point, str]]:
+    """"the quarter ended July 31" when no quarter was named before: the
+    calendar quarter holding most of the three months up to that day
+    (May-July: the second quarter)."""
+    month = lookup("months", ended["month"])
+    if not isinstance(month, int) or not month:
+        return None
+    if ended["year"]:
+        year = int(ended["year"])
+    elif ctx.pub is not None:
+        year = ctx.pub.year if (month, int(ended["day"])) <= (ctx.pub.month, ctx.pub.day) \
+            else ctx.pub.year - 1
+    else:
+        return None
+    middle = date(year, month, 1) - timedelta(days=30)     # the period's middle month
+    if int(ended["day"]) >= 25:
+        middle = date(year, month, 15) - timedelta(days=31)
+    return Point.of_day(middle, "quarter"), "publication" if not ended["year"] else "none"
 
 
 def _anaphoric_unit(r: Result, unit: str, gran: str, rel: str, ctx: Context) -> Result:
@@ -565,11 +642,15 @@ def resolve_yearago(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         r.type, r.value = "DURATION", _PERIOD_DURATIONS[unit]
         return r
     gran = {"half": "half", "fiscal year": "year"}.get(unit, "quarter")
-    back = rel in _BACK or norm(m.text).startswith("last year")
+    words = norm(m.text)
+    back = rel in _BACK or words.startswith("last year") \
+        or words.endswith(("last year", "a year ago", "a year earlier"))
     if rel == "current":
         base, r.anchor = ctx.anchor_point(gran)
     else:
-        base, r.anchor = discussed(ctx, gran)
+        # a period compared with a year before is one already reported:
+        # a period named ahead of publication is not it
+        base, r.anchor = discussed(ctx, gran, reported=back)
         if m.rule == "year_ago_adjective" and r.anchor == "publication":
             base, r.anchor = ctx.anchor_point("year")   # "year-earlier" with no period named
     if base is None:
