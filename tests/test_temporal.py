@@ -99,6 +99,13 @@ WEEKDAYS = [
     ("The vote on the budget is on Friday.", MON, "Friday", "2025-11-28"),
     ("The vote was on Friday.", MON, "Friday", "2025-11-21"),
     ("The Kremlin has held no talks since Monday.", SUN, "Monday", "2025-11-17"),
+    # the day of a report, whatever the reported clause says
+    ("The company said on Thursday it would cut 500 jobs.", FRI, "Thursday", "2025-11-20"),
+    ("The minister told reporters Wednesday that troops will leave.", FRI, "Wednesday",
+     "2025-11-19"),
+    # a timetable verb in the simple present looks ahead
+    ("The offer expires Wednesday.", FRI, "Wednesday", "2025-11-26"),
+    ("The offer expired Wednesday.", FRI, "Wednesday", "2025-11-19"),
 ]
 
 
@@ -451,6 +458,8 @@ CONVENTIONS = [
     ("Scientists believe the probe will one day reach Jupiter.", FRI, "one day", "DATE",
      "FUTURE_REF"),
     ("The mural had been spotted some time ago.", FRI, "some time ago", "DATE", "PAST_REF"),
+    ("The election is due in 2014, a year earlier than planned.", FRI, "a year earlier",
+     "DURATION", "P1Y"),
     # a number or a recent short period stays a duration
     ("The hearing lasted one day.", FRI, "one day", "DURATION", "P1D"),
     ("Home sales slowed in recent months.", FRI, "recent months", "DURATION", "PXM"),

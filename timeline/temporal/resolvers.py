@@ -678,6 +678,9 @@ def resolve_offset(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     direction = norm(g["dir"])
     sign = 1 if direction in ("later", "after", "from now", "hence") else -1
     r = Result(mod=quantity_mod(g), confidence=0.8)
+    if direction in ("earlier", "later") and re.match(r"\s+than\b", ctx.article.text[m.end:m.end + 6]):
+        r.type, r.value = "DURATION", duration_value(num, g["unit"]) or ""
+        return r                           # "a year earlier than planned": a difference
     if m.rule == "offset_signal":
         r.type, r.value = "DURATION", duration_value(num, g["unit"]) or ""
         last = ctx.last("day") if direction in ("later", "earlier") else None

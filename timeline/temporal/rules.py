@@ -148,8 +148,8 @@ def rules() -> Rules:
                                 tuple(item.get("requires", ())), ids))
 
     tense = resolution["tense"]
-    for key in ("past_preceding", "future_preceding", "until_preceding", "lexical_future",
-                "lexical_past"):
+    for key in ("past_preceding", "reported_preceding", "future_preceding", "until_preceding",
+                "lexical_future", "lexical_past"):
         tense[key] = re.compile(tense[key], re.IGNORECASE)
     filters = resolution["filters"]
     for key in ("modal_after", "march_noun_after", "month_before", "age_after", "fraction_after",

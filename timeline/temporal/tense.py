@@ -42,7 +42,7 @@ def tense(article: Article, mention: Mention) -> str:
     cues = rules().resolution["tense"]
     sent = article.sentences[mention.sentence]
     before = article.text[max(sent.start, mention.start - 24):mention.start]
-    if cues["past_preceding"].search(before):
+    if cues["past_preceding"].search(before) or cues["reported_preceding"].search(before):
         return "past"
     if cues["future_preceding"].search(before):
         return "future"
@@ -56,8 +56,8 @@ def tense(article: Article, mention: Mention) -> str:
         if cues["until_preceding"].search(before) and _reaches_now(verb):
             return "future"     # "has given them until Tuesday": a deadline ahead
         found = verb_tense(verb)
-        if found == "present" and _scheduled_copula(verb, head):
-            return "future"     # "the vote is on Friday": a scheduled event
+        if found == "present" and (_scheduled_copula(verb, head) or _timetable(verb)):
+            return "future"     # "the vote is on Friday", "the offer expires Friday"
         return found
     clause = article.text[sent.start:sent.end]
     if cues["lexical_future"].search(clause):
@@ -112,6 +112,15 @@ def _reaches_now(verb) -> bool:
     if aux & {"has", "have", "'ve"}:
         return not aux & {"had", "'d"}
     return verb.tag_ in ("VBZ", "VBP") and not aux & {"did", "was", "were"}
+
+
+def _timetable(verb) -> bool:
+    """True for a timetable verb in the simple present, without auxiliary:
+    "the offer expires on Dec. 31", "talks resume Monday"."""
+    cues = rules().resolution["tense"]
+    if verb.lemma_ not in cues["scheduled_verbs"] or verb.tag_ not in ("VBZ", "VBP"):
+        return False
+    return not any(c.dep_ in ("aux", "auxpass", "neg") for c in verb.children)
 
 
 def _scheduled_copula(verb, head) -> bool:
