@@ -212,6 +212,21 @@ def test_later_in_the_day_is_the_day_named_before(nlp):
     assert later.anchor == f"mention:{friday}"
 
 
+DAY_OF_MONTH = [
+    # sentence, expression, value: the month of publication or the one next
+    # to it, by the tense
+    ("The index fell on the 20th, traders said.", "the 20th", "2025-11-20"),
+    ("The shop will reopen on the 1st.", "the 1st", "2025-12-01"),
+    ("Profits rose in Q3, the firm said.", "Q3", "2025-Q3"),
+]
+
+
+@pytest.mark.parametrize("sentence,text,value", DAY_OF_MONTH)
+def test_a_day_or_quarter_named_alone(nlp, sentence, text, value):
+    m = mention(temporal.tag(sentence, FRI, nlp=nlp), text)
+    assert (m.value, m.anchor) == (value, "publication")
+
+
 def test_a_part_of_the_day_refers_to_the_day_named_before(nlp):
     article = temporal.tag("The mine exploded on Sunday. Rescuers arrived in the afternoon.",
                            date(2005, 11, 15), nlp=nlp)
@@ -269,6 +284,15 @@ ABSOLUTE = [
      "1999-12-31", "decade", "MID"),
     ("In nineteen ninety-one Keating was convicted.", "nineteen ninety-one", "1991", "1991-01-01",
      "1991-12-31", "year", ""),
+    ("Results for Q3 2025 beat forecasts.", "Q3 2025", "2025-Q3", "2025-07-01", "2025-09-30",
+     "quarter", ""),
+    ("Guidance for H1 2026 was raised.", "H1 2026", "2026-H1", "2026-01-01", "2026-06-30",
+     "half", ""),
+    ("Spending for FY2026 was cut.", "FY2026", "2026", "2026-01-01", "2026-12-31", "year", ""),
+    ("The attack happened on 19/11/2024, police said.", "19/11/2024", "2024-11-19",
+     "2024-11-19", "2024-11-19", "day", ""),
+    ("The law was passed on 19.11.2024 in Berlin.", "19.11.2024", "2024-11-19", "2024-11-19",
+     "2024-11-19", "day", ""),
 ]
 
 
@@ -355,6 +379,10 @@ def test_compound_ages_are_not_durations(nlp):
 
 NOT_DATES = [
     "It may rain in the capital.",
+    "The new Audi Q3 sold well.",
+    "They marked the 20th anniversary of the law on a rainy morning.",
+    "He finished in the 3rd round.",
+    "Install version 1.2.2019 of the software.",
     "May I ask a question?",
     "Protesters march on the capital.",
     "The march began peacefully.",

@@ -20,7 +20,8 @@ from typing import Optional
 from ..article import Article, Mention
 from . import tense as tense_mod
 from .rules import lookup, norm, rules
-from .values import GRAN_RANK, Point, duration_value, parse_number, parse_year, season_of
+from .values import (GRAN_RANK, Point, duration_value, month_add, parse_number, parse_year,
+                     season_of)
 
 
 @dataclass
@@ -255,6 +256,8 @@ def _resolve_calendar(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
             return None
         r.point = Point("century", (n - 1) * 100)
         return r
+    if g.get("domonly"):
+        return _day_of_month(int(g["domonly"][:-2]), r, ctx)
     make, gran = _calendar_maker(g)
     if make is None:
         if year is None:
@@ -272,8 +275,30 @@ def _resolve_calendar(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     return r
 
 
+def _day_of_month(day: int, r: Result, ctx: Context) -> Result:
+    """"on the 20th": that day of the publication month, of the month
+    before or of the month after, whichever the tense favours."""
+    r.confidence = 0.6
+    if ctx.pub is None:
+        r.value, r.confidence = f"XXXX-XX-{day:02d}", 0.3
+        return r
+    cands = []
+    for k in (-1, 0, 1):
+        y, month = month_add(ctx.pub.year, ctx.pub.month, k)
+        if day <= _cal.monthrange(y, month)[1]:
+            cands.append((date(y, month, day), Point("day", y, month, day)))
+    r.point, r.anchor = pick(cands, ctx.pub, ctx.tense()), "publication"
+    return r
+
+
 def _calendar_maker(g: dict):
     """(make(year) -> Point, granularity) for the named part of a date."""
+    if g.get("qcode"):                     # "Q3", "3Q", "H1", "1H"
+        code = norm(g["qcode"])
+        n = int(code.strip("qh"))
+        if "h" in code:
+            return (lambda y: Point("half", y, half=n)), "quarter"
+        return (lambda y: Point("quarter", y, quarter=n)), "quarter"
     if g.get("quarter"):
         q = lookup("ordinals", g["quarter"])
         q = 4 if q == -1 else q
