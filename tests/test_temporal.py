@@ -106,6 +106,10 @@ WEEKDAYS = [
     # a timetable verb in the simple present looks ahead
     ("The offer expires Wednesday.", FRI, "Wednesday", "2025-11-26"),
     ("The offer expired Wednesday.", FRI, "Wednesday", "2025-11-19"),
+    # "may"/"might" + a plain verb look ahead; "may have" + participle does not
+    ("The rebels may attack on Monday.", FRI, "Monday", "2025-11-24"),
+    ("The summit might be held on Saturday.", FRI, "Saturday", "2025-11-22"),
+    ("He may have left on Monday.", FRI, "Monday", "2025-11-17"),
 ]
 
 
@@ -236,6 +240,16 @@ def test_a_part_of_the_day_refers_to_the_day_named_before(nlp):
     # "the night of Oct. 23" is the date: no second expression for "the night"
     night = temporal.tag("He was shot in the night of Oct. 23.", date(1998, 10, 25), nlp=nlp)
     assert [m.text for m in night.mentions] == ["Oct. 23"]
+
+
+def test_a_clock_time_takes_the_day_of_its_sentence(nlp):
+    article = temporal.tag("The blast occurred at about 9:05 a.m. (0305 GMT) Tuesday, police "
+                           "said. The victims were buried on Wednesday. The vigil began at "
+                           "10 p.m. Officials met at 4 in the morning (4 a.m. EST Thursday).",
+                           FRI, nlp=nlp)
+    assert mention(article, "9:05 a.m.").value == "2025-11-18T09:05"
+    assert mention(article, "10 p.m.").value == "2025-11-21T22:00"     # not Wednesday's
+    assert mention(article, "4 in the morning").value == "2025-11-20T04:00"
 
 
 def test_a_year_ago_compares_with_a_period_already_over(nlp):
@@ -379,6 +393,14 @@ def test_compound_ages_are_not_durations(nlp):
 
 NOT_DATES = [
     "It may rain in the capital.",
+    "The French daily Le Figaro quoted the minister.",
+    "The China Daily carried the story.",
+    "The report was leaked to the Communist Party daily.",
+    "He scored 12 points in the first quarter as the Lakers led 30-20.",
+    "India won the one-day international by six wickets.",
+    "Prices will rise by at least one quarter.",
+    "He was named coach of the year.",
+    "The group reported 1721 million US dollars in sales.",
     "The new Audi Q3 sold well.",
     "They marked the 20th anniversary of the law on a rainy morning.",
     "He finished in the 3rd round.",
@@ -486,6 +508,19 @@ CONVENTIONS = [
     ("Scientists believe the probe will one day reach Jupiter.", FRI, "one day", "DATE",
      "FUTURE_REF"),
     ("The mural had been spotted some time ago.", FRI, "some time ago", "DATE", "PAST_REF"),
+    ("Inspectors visit the site daily.", FRI, "daily", "SET", "P1D"),
+    ("The average daily volume was 140 million shares.", FRI, "daily", "SET", "P1D"),
+    ("The ferry makes 12 voyages a day.", FRI, "a day", "SET", "P1D"),
+    ("The strike was a one-day protest.", FRI, "one-day", "DURATION", "P1D"),
+    ("Protesters gathered at the start of today's hearing.", FRI, "today", "DATE", "2025-11-21"),
+    ("Sales rose 5 percent from the same month last year.", FRI, "the same month last year",
+     "DATE", "2024-11"),
+    ("In October sales fell from the same period a year earlier.", FRI,
+     "the same period a year earlier", "DATE", "2024-10"),
+    ("The poll, held June 21 last year, was annulled.", FRI, "June 21 last year", "DATE",
+     "2024-06-21"),
+    ("In 2000, the year the data was collected, sales rose.", FRI, "the year", "DATE", "2000"),
+    ("The plan covers the next 10-15 years.", FRI, "the next 10-15 years", "DURATION", "P10Y"),
     ("The election is due in 2014, a year earlier than planned.", FRI, "a year earlier",
      "DURATION", "P1Y"),
     # a number or a recent short period stays a duration

@@ -194,6 +194,7 @@ def resolve(article: Article) -> Article:
         if result.point is not None and result.point.year is not None \
                 and m.type in ("DATE", "TIME") and not m.anchor.startswith("mention"):
             ctx.history.append((len(kept) - 1, result.point))
+            ctx.sentence_of[len(kept) - 1] = m.sentence
     article.mentions = kept
     return article
 

@@ -48,6 +48,8 @@ class Context:
         #: (mention index, point) of the dates named so far that are not
         #: themselves anaphoric: the candidates an anaphor can point back to.
         self.history: list[tuple[int, Point]] = []
+        #: sentence index of each mention in ``history``
+        self.sentence_of: dict[int, int] = {}
         self.mention: Optional[Mention] = None
         self._tense: Optional[str] = None
 
@@ -462,8 +464,9 @@ def resolve_deictic(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
 
 
 def resolve_clock(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
-    """Clock times, on the day named with them, else the day named before,
-    else the publication date."""
+    """Clock times, on the day named with them (also after a bracketed
+    conversion), else a day named before in the same sentence, else the
+    publication date."""
     r = Result(type="TIME", mod=quantity_mod(g) or position_mod(g), confidence=0.85)
     if g.get("clockword"):
         hour, minute = {"noon": (12, 0), "midday": (12, 0), "midnight": (24, 0)}[norm(g["clockword"])]
@@ -485,12 +488,17 @@ def resolve_clock(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         sub = resolve_deictic(m, {"deictic": g["deictic"]}, ctx)
     elif g.get("month"):
         sub = resolve_calendar(m, {"month": g["month"], "day": g["day"]}, ctx)
+    else:
+        sub = _day_after_conversion(m, ctx)   # "9:05 a.m. (0305 GMT) Tuesday"
     day = None
-    if sub is not None:
+    if sub is not None and sub.point is not None:
         day, r.anchor = sub.point, sub.anchor
     else:
+        # a day named earlier in the same sentence, else the publication
+        # date: a day named sentences before is most often another event's
         last = ctx.last("day")
-        if last is not None and last[1].day_point() is not None:
+        if last is not None and last[1].day_point() is not None \
+                and ctx.sentence_of.get(last[0]) == m.sentence:
             day, r.anchor = last[1].day_point(), f"mention:{last[0]}"
         elif ctx.pub is not None:
             day, r.anchor = Point.of_day(ctx.pub), "publication"
@@ -499,6 +507,25 @@ def resolve_clock(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return r
     r.point = Point("time", day.year, day.month, day.dom, hour=hour, minute=minute)
     return r
+
+
+_CONVERSION = re.compile(r"\s*\((?:[^)]{0,30}?\s)?(?P<inner>[A-Za-z]+)?\)\s*(?:on\s+)?(?P<after>[A-Za-z]+)?")
+
+
+def _day_after_conversion(m: Mention, ctx: Context) -> Optional[Result]:
+    """The weekday or today/yesterday written after a bracketed conversion
+    of a clock time, or at the end of it: "at 9:05 a.m. (0305 GMT)
+    Tuesday", "at 4 in the morning (4 a.m. EDT Thursday)"."""
+    text = ctx.article.text
+    gap = _CONVERSION.match(text, m.end, m.end + 60)
+    if gap is None:
+        return None
+    for word in (gap.group("after"), gap.group("inner")):
+        if word and lookup("weekdays", word) is not None:
+            return resolve_weekday(m, {"weekday": word}, ctx)
+        if word and norm(word) in ("today", "tonight", "yesterday", "tomorrow"):
+            return resolve_deictic(m, {"deictic": word}, ctx)
+    return None
 
 
 # --- relative to publication or to the date before -------------------------------------
@@ -544,6 +571,10 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if rel in ("the past", "the last", "past", "last") and gran in ("decade", "century"):
         r.type, r.value = "DURATION", "P10Y" if gran == "decade" else "P100Y"
         return r
+    appositive = _APPOSITION.search(text, max(0, m.start - 12), m.start)
+    if unit == "year" and rel == "the" and not mod and appositive:
+        r.point, r.anchor = Point("year", int(appositive.group(1))), "none"   # "In 2000, the year ..."
+        return r
     if unit == "year" and rel == "the" and not mod \
             and re.match(r"\s+(?:ended|ending|ends|to date)\b", after):
         r.type, r.value = "DURATION", "P1Y"   # "for the year ended Sept. 30"
@@ -575,6 +606,7 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     return r
 
 
+_APPOSITION = re.compile(r"\b((?:1[5-9]|20)\d\d),\s*$")
 _ENDED = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends)\s+(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})\b"
                     r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")
 
@@ -666,6 +698,8 @@ def resolve_yearago(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if unit in _PERIOD_DURATIONS:
         r.type, r.value = "DURATION", _PERIOD_DURATIONS[unit]
         return r
+    if m.rule == "same_period_last_year":
+        return _same_period_last_year(unit, r, ctx)
     gran = {"half": "half", "fiscal year": "year"}.get(unit, "quarter")
     words = norm(m.text)
     back = rel in _BACK or words.startswith("last year") \
@@ -689,6 +723,36 @@ def resolve_yearago(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     elif back:
         base = base.shift(-1, "year")
     r.point = base
+    return r
+
+
+def _same_period_last_year(unit: str, r: Result, ctx: Context) -> Result:
+    """"the same month last year": the month under discussion (named last,
+    else the publication's), a year back; "the same period": the period
+    named last, whatever its length; "the same time last year": the year
+    before."""
+    if ctx.pub is None and not ctx.history:
+        r.value, r.confidence = _UNKNOWN.get(unit, "XXXX"), 0.3
+        return r
+    if unit == "time":
+        base, r.anchor = ctx.anchor_point("year")
+    elif unit == "period":
+        grans = ("day", "week", "month", "quarter", "half", "season", "year")
+        found = next(((i, p) for i, p in reversed(ctx.history) if p.gran in grans), None)
+        if found is not None:
+            base, r.anchor = found[1], f"mention:{found[0]}"
+        else:
+            base, r.anchor = discussed(ctx, "quarter", reported=True)
+    else:
+        found = next(((i, p) for i, p in reversed(ctx.history) if p.gran == unit), None)
+        if found is not None:
+            base, r.anchor = found[1], f"mention:{found[0]}"
+        else:
+            base, r.anchor = ctx.anchor_point(unit)
+    if base is None:
+        r.value, r.confidence = _UNKNOWN.get(unit, "XXXX"), 0.3
+        return r
+    r.point = base.shift(-1, "year")
     return r
 
 
@@ -769,8 +833,9 @@ def resolve_duration(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if filters["age_after"].match(after):
         return None                        # "Mr. Reupke, 52 years old": an age
     if norm(unit).startswith("quarter") and norm(g.get("num") or "") in filters["fraction_numbers"] \
-            and filters["fraction_after"].match(after):
-        return None                        # "more than a quarter of the market"
+            and (filters["fraction_after"].match(after)
+                 or filters["fraction_by_before"].search(ctx.article.text[max(0, m.start - 24):m.start])):
+        return None                        # "more than a quarter of the market", "rise by a quarter"
     value = duration_value(num, unit)
     if value is None:
         return None
@@ -881,9 +946,36 @@ def is_spurious(article: Article, m: Mention) -> bool:
     if m.rule == "year" and set(g) <= {"year"} and _amount_pair(article, m, before, after):
         return True                         # "the score was 2025 to 1999"
     if m.rule == "deictic_day" and set(g) <= {"deictic"} and word in ("today", "tomorrow") \
-            and (filters["generic_day_after"].match(after) or filters["generic_day_before"].search(before)):
-        return True                         # "today's youth", "the people of tomorrow"
+            and (filters["generic_day_after"].match(after)
+                 or (filters["generic_day_before"].search(before)
+                     and not filters["specific_day_after"].match(after))):
+        return True                         # "today's youth", "the people of tomorrow";
+                                            # not "the start of today's hearing"
+    if m.rule == "adverb_set" and word == "daily" and _newspaper(article, m, before, after):
+        return True                         # "the French daily Le Figaro": a newspaper
+    if m.rule == "quarter" and not (set(g) & {"year", "year2", "yrel", "fiscal"}) \
+            and 0 <= m.sentence < len(article.sentences):
+        sent = article.sentences[m.sentence]
+        if filters["game_words"].search(text[sent.start:sent.end]):
+            return True                     # "12 points in the first quarter": a game's
+    if m.rule == "duration_adjective" and filters["format_after"].match(after):
+        return True                         # "the one-day international": a cricket format
+    if m.rule == "relative_unit" and norm(g.get("rel") or "") == "the" and not g.get("pmod") \
+            and filters["title_before"].search(text[max(0, m.start - 30):m.start]):
+        return True                         # "coach of the year": a title
     return m.rule == "year" and set(g) <= {"year"} and bool(filters["count_nouns_after"].match(after))
+
+
+def _newspaper(article: Article, m: Mention, before: str, after: str) -> bool:
+    """True for "daily" the newspaper: "the daily Granma", "China Daily",
+    "the daily said", "according to the French daily." """
+    filters = rules().resolution["filters"]
+    if m.text[:1].isupper() and not any(s.start == m.start for s in article.sentences):
+        return True
+    if filters["daily_noun_after"].match(after):
+        return True
+    wide = article.text[max(0, m.start - 60):m.start]
+    return bool(filters["daily_noun_before"].search(wide) and filters["daily_noun_end"].match(after))
 
 
 def _first_name(m: Mention, before: str, after: str) -> bool:

@@ -74,6 +74,10 @@ def verb_tense(verb, depth: int = 0) -> str:
     words = {c.lower_ for c in aux}
     if words & set(cues["future_auxiliaries"]):
         return "future"
+    if words & set(cues["modal_auxiliaries"]) and not words & {"have", "'ve"} \
+            and (verb.tag_ == "VB" or (verb.tag_ == "VBN" and "be" in words)):
+        return "future"     # "could attack on Monday", "could be held on Monday";
+                            # not "may have left on Monday"
     if verb.lemma_ in cues["future_verbs"] and (aux or verb.tag_ != "VBN") \
             and not words & set(cues["past_perfect_auxiliaries"]):
         return "future"     # "has scheduled ... Thursday"; not "a meeting planned for ...",
