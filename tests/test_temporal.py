@@ -399,6 +399,7 @@ NOT_DATES = [
     "He scored 12 points in the first quarter as the Lakers led 30-20.",
     "India won the one-day international by six wickets.",
     "Prices will rise by at least one quarter.",
+    "About a quarter of China's users, some 30 million, shop online.",
     "He was named coach of the year.",
     "The group reported 1721 million US dollars in sales.",
     "The new Audi Q3 sold well.",

@@ -737,7 +737,7 @@ def _same_period_last_year(unit: str, r: Result, ctx: Context) -> Result:
     if unit == "time":
         base, r.anchor = ctx.anchor_point("year")
     elif unit == "period":
-        grans = ("day", "week", "month", "quarter", "half", "season", "year")
+        grans = ("month", "quarter", "half", "season", "year")
         found = next(((i, p) for i, p in reversed(ctx.history) if p.gran in grans), None)
         if found is not None:
             base, r.anchor = found[1], f"mention:{found[0]}"
