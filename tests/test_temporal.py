@@ -106,6 +106,9 @@ WEEKDAYS = [
     # a timetable verb in the simple present looks ahead
     ("The offer expires Wednesday.", FRI, "Wednesday", "2025-11-26"),
     ("The offer expired Wednesday.", FRI, "Wednesday", "2025-11-19"),
+    # a day before a noun takes no tense, unless the noun names a past event
+    ("The Feb. 14 assassination shook the country.", FRI, "Feb. 14", "2025-02-14"),
+    ("Leaders of the March 14 movement met.", FRI, "March 14", "2025-03-14"),
     # "may"/"might" + a plain verb look ahead; "may have" + participle does not
     ("The rebels may attack on Monday.", FRI, "Monday", "2025-11-24"),
     ("The summit might be held on Saturday.", FRI, "Saturday", "2025-11-22"),

@@ -50,7 +50,8 @@ def tense(article: Article, mention: Mention) -> str:
         verb, head = governor(sent, mention.start, mention.end)
         if head is not None and head.dep_ in ("poss", "compound", "nmod", "amod") \
                 and head.head.pos_ in ("NOUN", "PROPN"):
-            return ""
+            # "Friday's ruling" takes no tense, "the December tsunami" is past
+            return "past" if head.head.lemma_.lower() in cues["past_event_nouns"] else ""
         if verb is None:
             return ""
         if cues["until_preceding"].search(before) and _reaches_now(verb):
