@@ -253,6 +253,8 @@ def test_a_clock_time_takes_the_day_of_its_sentence(nlp):
     assert mention(article, "9:05 a.m.").value == "2025-11-18T09:05"
     assert mention(article, "10 p.m.").value == "2025-11-21T22:00"     # not Wednesday's
     assert mention(article, "4 in the morning").value == "2025-11-20T04:00"
+    noon = mention(temporal.tag("The deadline expired Tuesday noon.", FRI, nlp=nlp), "Tuesday noon")
+    assert (noon.type, noon.value) == ("TIME", "2025-11-18T12:00")
 
 
 def test_a_year_ago_compares_with_a_period_already_over(nlp):
