@@ -257,6 +257,15 @@ def test_a_clock_time_takes_the_day_of_its_sentence(nlp):
     assert (noon.type, noon.value) == ("TIME", "2025-11-18T12:00")
 
 
+def test_the_day_before_is_next_to_the_day_named_before(nlp):
+    article = temporal.tag("Police arrested him on Thursday. The day before, he had bought a "
+                           "rifle. Traffic was banned during the day. He left the day after the "
+                           "vote.", FRI, nlp=nlp)
+    assert mention(article, "The day before").value == "2025-11-19"
+    assert mention(article, "the day").value == "2025-11-20"
+    assert "the day after" not in [m.text for m in article.mentions]   # its own event
+
+
 def test_a_year_ago_compares_with_a_period_already_over(nlp):
     # "the third quarter of 1990" lies ahead: the year-ago period is the
     # reported quarter's, not a year before an outlook

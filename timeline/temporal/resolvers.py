@@ -557,8 +557,10 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return None                        # "the year before": a signal, not a date
     if rel == "the" and not mod and re.search(r"\b(?:by|per|a)\s+$", text[max(0, m.start - 6):m.start]):
         return None                        # "louder by the month": distributive
+    if g.get("dir"):                       # "the day before,": next to the date named before
+        rel = "the previous" if norm(g["dir"]) in ("before", "earlier") else "the following"
     if rel == "the" and not mod and gran in ("day", "part", "decade", "century") \
-            and m.rule != "part_of_that_day":
+            and m.rule not in ("part_of_that_day", "during_that_day"):
         return None                        # "the day", "the night": too vague
     if rel == "new":                       # "the new year"
         if ctx.pub is None:
