@@ -280,6 +280,10 @@ def test_a_year_ago_in_a_quarterly_report_is_the_same_quarter_a_year_back(nlp):
                            "ago.", date(1989, 10, 26), nlp=nlp)
     assert mention(article, "Third-quarter").value == "1989-Q3"
     assert mention(article, "a year ago").value == "1988-Q3"
+    nine = temporal.tag("Third-quarter net income rose. For the first nine months, profit was "
+                        "$9 million, compared with $7 million a year earlier.",
+                        date(1989, 10, 26), nlp=nlp)
+    assert mention(nine, "a year earlier").value == "1988"     # nine months, not the quarter
 
 
 # --- absolute expressions ----------------------------------------------------------

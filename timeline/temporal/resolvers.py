@@ -758,6 +758,18 @@ def _same_period_last_year(unit: str, r: Result, ctx: Context) -> Result:
     return r
 
 
+_LONGER_PERIOD = re.compile(r"\b(?:(?:nine|six|eight|ten|eleven|\d+) months|(?:first|second) half|"
+                            r"the (?:full |fiscal |whole )?year\b(?! (?:earlier|ago|before)))",
+                            re.IGNORECASE)
+
+
+def _sentence_text(ctx: Context, m: Mention) -> str:
+    sents = ctx.article.sentences
+    if 0 <= m.sentence < len(sents):
+        return ctx.article.text[sents[m.sentence].start:sents[m.sentence].end]
+    return ""
+
+
 def resolve_offset(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     """"three years ago", "a year earlier" (dates); "three days later" is a
     duration whose interval is the day it lands on."""
@@ -790,8 +802,12 @@ def resolve_offset(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     n = int(num * mult) if gran in ("decade", "century") else int(num)
     unit = {"decade": "year", "century": "year", "weekend": "week"}.get(gran, gran)
     base = None
-    if unit == "year" and direction in ("ago", "earlier") and n == 1:
-        quarter, anchor = discussed(ctx, "quarter")      # "a year ago" in a quarterly report
+    if unit == "year" and direction in ("ago", "earlier") and n == 1 \
+            and not _LONGER_PERIOD.search(_sentence_text(ctx, m)):
+        # "a year ago" in a quarterly report: the quarter a year back; not
+        # when the sentence compares nine months or a year ("for the first
+        # nine months, compared with ... a year earlier")
+        quarter, anchor = discussed(ctx, "quarter")
         if anchor.startswith("mention"):
             base, r.anchor = quarter, anchor
     if base is None and direction in ("earlier", "later"):
