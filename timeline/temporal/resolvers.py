@@ -758,11 +758,6 @@ def _same_period_last_year(unit: str, r: Result, ctx: Context) -> Result:
     return r
 
 
-_LONGER_PERIOD = re.compile(r"\b(?:(?:nine|six|eight|ten|eleven|\d+) months|(?:first|second) half|"
-                            r"the (?:full |fiscal |whole )?year\b(?! (?:earlier|ago|before)))",
-                            re.IGNORECASE)
-
-
 def _sentence_text(ctx: Context, m: Mention) -> str:
     sents = ctx.article.sentences
     if 0 <= m.sentence < len(sents):
@@ -803,7 +798,7 @@ def resolve_offset(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     unit = {"decade": "year", "century": "year", "weekend": "week"}.get(gran, gran)
     base = None
     if unit == "year" and direction in ("ago", "earlier") and n == 1 \
-            and not _LONGER_PERIOD.search(_sentence_text(ctx, m)):
+            and not rules().resolution["filters"]["longer_period"].search(_sentence_text(ctx, m)):
         # "a year ago" in a quarterly report: the quarter a year back; not
         # when the sentence compares nine months or a year ("for the first
         # nine months, compared with ... a year earlier")
