@@ -509,7 +509,8 @@ def resolve_clock(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     return r
 
 
-_CONVERSION = re.compile(r"\s*\((?:[^)]{0,30}?\s)?(?P<inner>[A-Za-z]+)?\)\s*(?:on\s+)?(?P<after>[A-Za-z]+)?")
+_CONVERSION = re.compile(r"\s*\((?:[^)]{0,30}?\s)?(?P<inner>[A-Za-z]+)?\)"
+                         r"\s*(?:on\s+)?(?P<after>[A-Za-z]+)?")
 
 
 def _day_after_conversion(m: Mention, ctx: Context) -> Optional[Result]:
@@ -575,7 +576,8 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return r
     appositive = _APPOSITION.search(text, max(0, m.start - 12), m.start)
     if unit == "year" and rel == "the" and not mod and appositive:
-        r.point, r.anchor = Point("year", int(appositive.group(1))), "none"   # "In 2000, the year ..."
+        # "In 2000, the year the data was collected": that year
+        r.point, r.anchor = Point("year", int(appositive.group(1))), "none"
         return r
     if unit == "year" and rel == "the" and not mod \
             and re.match(r"\s+(?:ended|ending|ends|to date)\b", after):
@@ -609,8 +611,8 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
 
 
 _APPOSITION = re.compile(r"\b((?:1[5-9]|20)\d\d),\s*$")
-_ENDED = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends)\s+(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})\b"
-                    r"(?:,?\s+(?P<year>(?:19|20)\d\d))?")
+_ENDED = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends)\s+(?P<month>[A-Za-z]+)\.?\s+"
+                    r"(?P<day>\d{1,2})\b(?:,?\s+(?P<year>(?:19|20)\d\d))?")
 
 
 def _quarter_ended(ended: re.Match, ctx: Context) -> Optional[tuple[Point, str]]:
@@ -776,7 +778,8 @@ def resolve_offset(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     direction = norm(g["dir"])
     sign = 1 if direction in ("later", "after", "from now", "hence") else -1
     r = Result(mod=quantity_mod(g), confidence=0.8)
-    if direction in ("earlier", "later") and re.match(r"\s+than\b", ctx.article.text[m.end:m.end + 6]):
+    if direction in ("earlier", "later") \
+            and re.match(r"\s+than\b", ctx.article.text[m.end:m.end + 6]):
         r.type, r.value = "DURATION", duration_value(num, g["unit"]) or ""
         return r                           # "a year earlier than planned": a difference
     if m.rule == "offset_signal":
@@ -847,7 +850,8 @@ def resolve_duration(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return None                        # "Mr. Reupke, 52 years old": an age
     if norm(unit).startswith("quarter") and norm(g.get("num") or "") in filters["fraction_numbers"] \
             and (filters["fraction_after"].match(after)
-                 or filters["fraction_by_before"].search(ctx.article.text[max(0, m.start - 24):m.start])):
+                 or filters["fraction_by_before"].search(
+                     ctx.article.text[max(0, m.start - 24):m.start])):
         return None                        # "more than a quarter of the market", "rise by a quarter"
     value = duration_value(num, unit)
     if value is None:
