@@ -703,7 +703,7 @@ def resolve_yearago(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         r.type, r.value = "DURATION", _PERIOD_DURATIONS[unit]
         return r
     if m.rule == "same_period_last_year":
-        return _same_period_last_year(unit, r, ctx)
+        return _same_period_last_year(unit, r, ctx, parse_year(g.get("year")))
     gran = {"half": "half", "fiscal year": "year"}.get(unit, "quarter")
     words = norm(m.text)
     back = rel in _BACK or words.startswith("last year") \
@@ -730,11 +730,20 @@ def resolve_yearago(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     return r
 
 
-def _same_period_last_year(unit: str, r: Result, ctx: Context) -> Result:
+def _same_period_last_year(unit: str, r: Result, ctx: Context, year: Optional[int]) -> Result:
     """"the same month last year": the month under discussion (named last,
     else the publication's), a year back; "the same period": the period
     named last, whatever its length; "the same time last year": the year
-    before."""
+    before.  "the same period of 2005": that period in 2005, or the year
+    2005 when no period was named."""
+    if year is not None:
+        grans = ("month", "quarter", "half", "season") if unit == "period" else (unit,)
+        found = next(((i, p) for i, p in reversed(ctx.history) if p.gran in grans), None)
+        if found is None or found[1].year is None:
+            r.point = Point("year", year)
+        else:
+            r.point, r.anchor = replace(found[1], year=year), f"mention:{found[0]}"
+        return r
     if ctx.pub is None and not ctx.history:
         r.value, r.confidence = _UNKNOWN.get(unit, "XXXX"), 0.3
         return r
@@ -968,8 +977,11 @@ def is_spurious(article: Article, m: Mention) -> bool:
                      and not filters["specific_day_after"].match(after))):
         return True                         # "today's youth", "the people of tomorrow";
                                             # not "the start of today's hearing"
-    if m.rule == "adverb_set" and word == "daily" and _newspaper(article, m, before, after):
+    if m.rule == "adverb_set" and word in ("daily", "weekly") and _newspaper(article, m, before, after):
         return True                         # "the French daily Le Figaro": a newspaper
+    if m.rule == "weekday" and not g.get("rel") and re.search(r"\bthe\s+$", before, re.I) \
+            and filters["paper_after"].match(after):
+        return True                         # "the Sunday Times": a newspaper
     if m.rule == "quarter" and not (set(g) & {"year", "year2", "yrel", "fiscal"}) \
             and 0 <= m.sentence < len(article.sentences):
         sent = article.sentences[m.sentence]
@@ -984,8 +996,9 @@ def is_spurious(article: Article, m: Mention) -> bool:
 
 
 def _newspaper(article: Article, m: Mention, before: str, after: str) -> bool:
-    """True for "daily" the newspaper: "the daily Granma", "China Daily",
-    "the daily said", "according to the French daily." """
+    """True for "daily" or "weekly" the newspaper: "the daily Granma",
+    "China Daily", "the daily said", "according to the French daily.",
+    "the news weekly Der Spiegel" """
     filters = rules().resolution["filters"]
     if m.text[:1].isupper() and not any(s.start == m.start for s in article.sentences):
         return True
