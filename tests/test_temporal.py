@@ -382,6 +382,10 @@ DURATIONS = [
     ("A shuttle leaves the depot every 20 minutes.", "every 20 minutes", "SET", "PT20M", ""),
     ("The census is repeated every few years.", "every few years", "SET", "PXY", ""),
     ("Nothing will change for a couple of weeks.", "a couple of weeks", "DURATION", "P2W", ""),
+    ("He served 14 years, nine months and 20 days in prison.", "14 years, nine months and 20 days",
+     "DURATION", "P14Y9M20D", ""),
+    ("She won in 1 hour 08 minutes 14 seconds.", "1 hour 08 minutes 14 seconds", "DURATION",
+     "PT1H8M14S", ""),
 ]
 
 

@@ -836,6 +836,10 @@ def resolve_offset(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
 def resolve_duration(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     """"four years", "the past two months" (interval up to publication),
     "the next 14 months" (interval from publication), "for years" (PXY)."""
+    if g.get("unitb"):
+        value = _compound_duration(g)
+        if value:
+            return Result(type="DURATION", value=value, confidence=0.85)
     unit = g.get("unit") or ""
     if norm(g.get("det") or "") == "recent":
         num = "X"
@@ -887,6 +891,28 @@ def resolve_duration(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
             end = today.shift(n * days, "day") if days else today.shift(n * months, "month")
             r.start, r.end, r.anchor = ctx.pub, end.start() - timedelta(days=1), "publication"
     return r
+
+
+def _compound_duration(g: dict) -> Optional[str]:
+    """"14 years, nine months and 20 days" -> P14Y9M20D; None unless every
+    part is a whole number and the units get smaller."""
+    order = ["year", "month", "week", "day", "hour", "minute", "second"]
+    date_part, time_part, last = "", "", -1
+    for n_key, u_key in (("num", "unit"), ("numb", "unitb"), ("numc", "unitc")):
+        if not g.get(u_key):
+            continue
+        num, info = parse_number(g[n_key]), lookup("units", g[u_key])
+        if not isinstance(num, int) or info is None or info[0] not in order:
+            return None
+        rank = order.index(info[0])
+        if rank <= last:
+            return None
+        last = rank
+        if rank >= order.index("hour"):
+            time_part += f"{num}{info[1]}"
+        else:
+            date_part += f"{num}{info[1]}"
+    return "P" + date_part + ("T" + time_part if time_part else "")
 
 
 _SET_ADVERBS = {"daily": "P1D", "weekly": "P1W", "annually": "P1Y", "yearly": "P1Y",
