@@ -580,6 +580,11 @@ def test_mentions_of_one_deadline_merge_whatever_their_predicate():
     at = first.index("next Thursday")
     assert events.is_deadline(first, at, at + 13, 0, len(first))
     assert not events.is_deadline(first, at, at + 13, 0, len(first), future=False)
+    assert events.is_deadline(first, at, at + 13, 0, len(first), granularity="day")
+    target = "The EU will cut emissions by 2030."
+    year = target.index("2030")
+    assert events.is_deadline(target, year, year + 4, 0, len(target))      # granularity unknown
+    assert not events.is_deadline(target, year, year + 4, 0, len(target), granularity="year")
     mentions, evs = events.merge(frame, docs)
     ids = dict(zip(mentions.doc_id, mentions.event_id))
     assert ids["a-1"] == ids["b-2"] == ids["c-3"] != ids["d-4"]

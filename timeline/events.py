@@ -1872,24 +1872,27 @@ def _deadline_patterns() -> tuple:
     before = re.compile(r"(?:^|[^\w])(?:" + "|".join(re.escape(p) for p in preps)
                         + r")\s+(?:the\s+)?$", re.IGNORECASE) if preps else None
     nouns = frozenset(n.lower() for n in settings.get("nouns", []))
-    return before, nouns, int(settings.get("window", 4))
+    grans = frozenset(settings.get("preposition_granularities", []))
+    return before, nouns, int(settings.get("window", 4)), grans
 
 
 _WORD_OR_NAME = re.compile(r"[\w’'\-]+")
 
 
 def is_deadline(text: str, start: int, end: int, sentence_start: int, sentence_end: int,
-                future: bool = True) -> bool:
+                future: bool = True, granularity: str = "") -> bool:
     """Whether the expression at ``text[start:end]`` names a deadline: it
     follows a deadline preposition ("by next Thursday"; only when ``future``,
-    the date not before the publication day), or a deadline noun is within a
-    few words of it ("Trump's deadline -- set for Thursday"); see the
-    ``[deadline]`` settings of merge.toml."""
+    the date not before the publication day, and for a date no coarser than
+    a month: "cut emissions by 2030" is a target), or a deadline noun is
+    within a few words of it ("Trump's deadline -- set for Thursday"); see
+    the ``[deadline]`` settings of merge.toml."""
     if not (0 <= sentence_start <= start <= end <= sentence_end <= len(text)):
         return False
-    before_re, nouns, window = _deadline_patterns()
+    before_re, nouns, window, grans = _deadline_patterns()
     left = text[sentence_start:start]
-    if future and before_re is not None and before_re.search(left[-40:]):
+    fine = not granularity or not grans or granularity in grans
+    if future and fine and before_re is not None and before_re.search(left[-40:]):
         return True
     left_words = [w.lower().replace("’", "'").split("'")[0]
                   for w in _WORD_OR_NAME.findall(left)][-window:]
@@ -1950,7 +1953,8 @@ def _candidates(mentions: pd.DataFrame, duplicates: set,
             doc_text.get(str(row["doc_id"]), ""), int(_number(row.get("start"), -1)),
             int(_number(row.get("end"), -1)), int(_number(row.get("sentence_start"), -1)),
             int(_number(row.get("sentence_end"), -1)),
-            future=pub is None or day >= pub.toordinal()))
+            future=pub is None or day >= pub.toordinal(),
+            granularity=str(row.get("granularity", "") or "")))
     frame["deadline"] = deadline
     frame["keys"] = [k | converse_keys(t, su, a) | ({DEADLINE_KEY} if dl else set())
                      for k, t, su, a, dl in zip(
