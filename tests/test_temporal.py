@@ -483,6 +483,14 @@ YEAR_CHOICE = [
      "2023-01"),
     ("The index closed near the record high set on Aug. 9.", date(2024, 2, 9), "Aug. 9",
      "2023-08-09"),
+    # a past clause keeps the month before publication even when the next
+    # one is only weeks away ...
+    ("The jet crashed in January.", date(2006, 12, 15), "January", "2006-01"),
+    ("Hamas took power after its historic win in the January polls.", date(2006, 12, 12),
+     "January", "2006-01"),
+    # ... unless the sentence looks ahead
+    ("The visit slated for January was announced on Monday.", date(2006, 12, 15), "January",
+     "2007-01"),
     # ... unless the date is a payment or a change dated ahead
     ("The board declared a dividend payable Dec. 4 to holders of record Nov. 15.",
      date(2023, 10, 20), "Dec. 4", "2023-12-04"),

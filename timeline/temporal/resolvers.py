@@ -161,6 +161,13 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
     if t == "future" and gran in ("month", "season"):
         ahead = [p for p in cands if p.end() >= ref]
         return min(ahead, key=Point.start), "publication", 0.8
+    if t == "past" and gran in ("month", "season") \
+            and not rules().resolution["tense"]["forward_cues"].search(_sentence_text(ctx, ctx.mention)):
+        # "The jet crashed in January" (written in December): the latest
+        # January up to publication, unless the sentence looks ahead
+        # ("a summit set for April", "gave them until mid-November")
+        begun = [p for p in cands if p.start() <= ref]
+        return max(begun, key=Point.start), "publication", 0.8
     if re.search(r"\bsince\s+$", ctx.article.text[max(0, ctx.mention.start - 8):ctx.mention.start]):
         begun = [p for p in cands if p.start() <= ref]   # "since January": already begun
         return max(begun, key=Point.start), "publication", 0.85

@@ -149,7 +149,7 @@ def rules() -> Rules:
 
     tense = resolution["tense"]
     for key in ("past_preceding", "reported_preceding", "future_preceding", "until_preceding",
-                "lexical_future", "lexical_past"):
+                "lexical_future", "lexical_past", "forward_cues"):
         tense[key] = re.compile(tense[key], re.IGNORECASE)
     filters = resolution["filters"]
     for key in ("modal_after", "march_noun_after", "month_before", "age_after", "fraction_after",

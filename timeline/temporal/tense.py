@@ -50,8 +50,12 @@ def tense(article: Article, mention: Mention) -> str:
         verb, head = governor(sent, mention.start, mention.end)
         if head is not None and head.dep_ in ("poss", "compound", "nmod", "amod") \
                 and head.head.pos_ in ("NOUN", "PROPN"):
-            # "Friday's ruling" takes no tense, "the December tsunami" is past
-            return "past" if head.head.lemma_.lower() in cues["past_event_nouns"] else ""
+            # "Friday's ruling" takes no tense from a future clause ("they will
+            # appeal Wednesday's ruling"), but a past one dates it ("won the
+            # January polls"); "the December tsunami" is past anyway
+            if head.head.lemma_.lower() in cues["past_event_nouns"]:
+                return "past"
+            return "past" if verb is not None and verb_tense(verb) == "past" else ""
         if verb is None:
             return ""
         if cues["until_preceding"].search(before) and _reaches_now(verb):
