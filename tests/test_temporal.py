@@ -109,6 +109,8 @@ WEEKDAYS = [
     # a day before a noun takes no tense, unless the noun names a past event
     ("The Feb. 14 assassination shook the country.", FRI, "Feb. 14", "2025-02-14"),
     ("Leaders of the March 14 movement met.", FRI, "March 14", "2025-03-14"),
+    # "ahead of" a day: the day is to come
+    ("Leaders met ahead of Monday's referendum.", FRI, "Monday", "2025-11-24"),
     # "may"/"might" + a plain verb look ahead; "may have" + participle does not
     ("The rebels may attack on Monday.", FRI, "Monday", "2025-11-24"),
     ("The summit might be held on Saturday.", FRI, "Saturday", "2025-11-22"),
