@@ -255,6 +255,11 @@ def test_a_clock_time_takes_the_day_of_its_sentence(nlp):
     assert mention(article, "9:05 a.m.").value == "2025-11-18T09:05"
     assert mention(article, "10 p.m.").value == "2025-11-21T22:00"     # not Wednesday's
     assert mention(article, "4 in the morning").value == "2025-11-20T04:00"
+    later = temporal.tag("Polling stations will open at 7 a.m. during Monday's referendum. The "
+                         "blast hit at 10 p.m. in Baghdad on Tuesday.", FRI, nlp=nlp)
+    assert mention(later, "7 a.m.").value == "2025-11-24T07:00"      # the day named after it
+    assert mention(later, "Monday").value == "2025-11-24"            # a scheduled event ahead
+    assert mention(later, "10 p.m.").value == "2025-11-18T22:00"
     noon = mention(temporal.tag("The deadline expired Tuesday noon.", FRI, nlp=nlp), "Tuesday noon")
     assert (noon.type, noon.value) == ("TIME", "2025-11-18T12:00")
 

@@ -504,9 +504,12 @@ def resolve_clock(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         # a day named earlier in the same sentence, else the publication
         # date: a day named sentences before is most often another event's
         last = ctx.last("day")
+        later = _day_later_in_sentence(m, ctx)
         if last is not None and last[1].day_point() is not None \
                 and ctx.sentence_of.get(last[0]) == m.sentence:
             day, r.anchor = last[1].day_point(), f"mention:{last[0]}"
+        elif later is not None:
+            day, r.anchor = later.point.day_point(), later.anchor   # "at 7 a.m. during Monday's vote"
         elif ctx.pub is not None:
             day, r.anchor = Point.of_day(ctx.pub), "publication"
     if day is None or day.year is None:
@@ -514,6 +517,22 @@ def resolve_clock(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return r
     r.point = Point("time", day.year, day.month, day.dom, hour=hour, minute=minute)
     return r
+
+
+def _day_later_in_sentence(m: Mention, ctx: Context) -> Optional[Result]:
+    """The day named after a clock time in its sentence ("at 7 a.m. during
+    Monday's referendum"), resolved in the clock's clause."""
+    for x in ctx.article.mentions:
+        if x.start < m.end or x.sentence != m.sentence:
+            continue
+        g, kind = x.extra.get("groups") or {}, x.extra.get("kind")
+        if kind == "weekday" and not g.get("rel") or kind == "deictic" and g.get("deictic") \
+                or kind == "calendar" and g.get("month") and (g.get("day") or g.get("dayword")):
+            sub = RESOLVERS[kind](x, g, ctx)
+            if sub is not None and sub.point is not None and sub.point.day_point() is not None:
+                return sub
+            return None
+    return None
 
 
 _CONVERSION = re.compile(r"\s*\((?:[^)]{0,30}?\s)?(?P<inner>[A-Za-z]+)?\)"

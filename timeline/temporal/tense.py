@@ -53,9 +53,13 @@ def tense(article: Article, mention: Mention) -> str:
             # "Friday's ruling" takes no tense from a future clause ("they will
             # appeal Wednesday's ruling"), but a past one dates it ("won the
             # January polls"); "the December tsunami" is past anyway
-            if head.head.lemma_.lower() in cues["past_event_nouns"]:
+            noun = head.head.lemma_.lower()
+            if noun in cues["past_event_nouns"]:
                 return "past"
-            return "past" if verb is not None and verb_tense(verb) == "past" else ""
+            clause = verb_tense(verb) if verb is not None else ""
+            if clause == "future" and noun in cues["scheduled_event_nouns"]:
+                return "future"     # "polls will open during Monday's referendum"
+            return "past" if clause == "past" else ""
         if verb is None:
             return ""
         if cues["until_preceding"].search(before) and _reaches_now(verb):
