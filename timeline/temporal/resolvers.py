@@ -452,8 +452,8 @@ def resolve_deictic(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     word = norm(g.get("deictic") or "")
     part = lookup("parts_of_day", g.get("part")) if g.get("part") else ""
     offset = lookup("deictic_days", word)
-    if m.rule == "overnight":
-        offset, part = 0, "NI"
+    if m.rule == "overnight":                # in a past clause, the night before
+        offset, part = (-1 if ctx.tense() == "past" else 0), "NI"
     elif word == "last":                   # "last night", "last evening": yesterday's
         offset = -1 if part in ("NI", "EV") else 0
     elif word == "this" or offset is None:
@@ -960,7 +960,10 @@ def resolve_set(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return r
     unit = g.get("unit", "")
     month, season = lookup("months", unit), lookup("seasons", unit)
-    if month:
+    part = lookup("parts_of_day", unit) if norm(unit) in ("morning", "afternoon", "evening") else ""
+    if part:
+        r.value = f"XXXX-XX-XXT{part}"      # "every afternoon"
+    elif month:
         r.value = f"XXXX-{month:02d}"
     elif season:
         r.value = f"XXXX-{season}"
