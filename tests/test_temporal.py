@@ -441,6 +441,7 @@ NOT_DATES = [
     "He was named coach of the year.",
     "The group reported 1721 million US dollars in sales.",
     "The new Audi Q3 sold well.",
+    "Sales of Christmas trees rose.",
     "They marked the 20th anniversary of the law on a rainy morning.",
     "He finished in the 3rd round.",
     "Install version 1.2.2019 of the software.",
@@ -500,6 +501,7 @@ YEAR_CHOICE = [
     # a past clause keeps the month before publication even when the next
     # one is only weeks away ...
     ("The jet crashed in January.", date(2006, 12, 15), "January", "2006-01"),
+    ("We met on Christmas Day.", date(2005, 11, 16), "Christmas Day", "2004-12-25"),
     ("Hamas took power after its historic win in the January polls.", date(2006, 12, 12),
      "January", "2006-01"),
     # ... unless the sentence looks ahead
@@ -555,6 +557,10 @@ CONVENTIONS = [
     ("Scientists believe the probe will one day reach Jupiter.", FRI, "one day", "DATE",
      "FUTURE_REF"),
     ("The mural had been spotted some time ago.", FRI, "some time ago", "DATE", "PAST_REF"),
+    ("It happened on Christmas Eve in 2000.", FRI, "Christmas Eve in 2000", "DATE",
+     "2000-12-24"),
+    ("Western festivals such as Valentine's Day are popular.", FRI, "Valentine's Day", "DATE",
+     "XXXX-02-14"),
     ("Inspectors visit the site daily.", FRI, "daily", "SET", "P1D"),
     ("The average daily volume was 140 million shares.", FRI, "daily", "SET", "P1D"),
     ("The ferry makes 12 voyages a day.", FRI, "a day", "SET", "P1D"),

@@ -366,10 +366,23 @@ def resolve_holiday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
 
     year = parse_year(g.get("year")) if g.get("year") else None
     r = Result(confidence=0.9)
+    filters = rules().resolution["filters"]
+    text = ctx.article.text
+    if filters["holiday_thing_after"].match(text, m.end):
+        return None                        # "Christmas trees"
+    if year is None and not g.get("rel") \
+            and filters["generic_example_before"].search(text[max(0, m.start - 20):m.start]):
+        r.point, r.confidence = make(None), 0.5    # "festivals such as Christmas": any year's
+        return r
     if year is not None:
         r.point = make(year)
     else:
         r.point, r.anchor, r.confidence = place_named(ctx, make, g.get("rel"), "day")
+        start = r.point.start()
+        if not g.get("rel") and start is not None and ctx.pub is not None and start > ctx.pub \
+                and ctx.tense() == "past" and not rules().resolution["tense"]["forward_cues"].search(
+                    _sentence_text(ctx, m)):
+            r.point = make(start.year - 1)  # "we met on Christmas Day" (written in November)
     return r
 
 
