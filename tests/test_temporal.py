@@ -277,6 +277,15 @@ def test_the_day_before_is_next_to_the_day_named_before(nlp):
     assert "the day after" not in [m.text for m in article.mentions]   # its own event
 
 
+def test_that_period_is_a_quarter_only_in_a_report_of_results(nlp):
+    budget = temporal.tag("The EU budget for 2007-2013 was agreed. Spending over that period "
+                          "will rise.", FRI, nlp=nlp)
+    assert [m.text for m in budget.mentions] == ["2007", "2013"]
+    results = temporal.tag("Third-quarter profit rose. The latest period showed gains.", FRI,
+                           nlp=nlp)
+    assert mention(results, "The latest period").value == "2025-Q3"
+
+
 def test_a_year_ago_compares_with_a_period_already_over(nlp):
     # "the third quarter of 1990" lies ahead: the year-ago period is the
     # reported quarter's, not a year before an outlook

@@ -743,6 +743,8 @@ def resolve_yearago(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return r
     if m.rule == "same_period_last_year":
         return _same_period_last_year(unit, r, ctx, parse_year(g.get("year")))
+    if unit == "period" and not g.get("year") and not _quarterly(ctx):
+        return None                        # "over that period" (2007-2013): no quarter meant
     gran = {"half": "half", "fiscal year": "year"}.get(unit, "quarter")
     words = norm(m.text)
     back = rel in _BACK or words.startswith("last year") \
@@ -767,6 +769,14 @@ def resolve_yearago(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         base = base.shift(-1, "year")
     r.point = base
     return r
+
+
+def _quarterly(ctx: Context) -> bool:
+    """True in a report of periodic results: a quarter or half named
+    before, or a word of financial results in the article (resolution.toml,
+    ``results_words``)."""
+    return any(p.gran in ("quarter", "half") for _, p in ctx.history) \
+        or bool(rules().resolution["filters"]["results_words"].search(ctx.article.text))
 
 
 def _same_period_last_year(unit: str, r: Result, ctx: Context, year: Optional[int]) -> Result:

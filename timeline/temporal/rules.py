@@ -158,7 +158,8 @@ def rules() -> Rules:
                 "season_noun_after", "name_after", "name_keep_before", "daily_noun_after",
                 "daily_noun_before", "daily_noun_end", "game_words", "format_after",
                 "fraction_by_before", "title_before", "specific_day_after", "longer_period",
-                "paper_after", "holiday_thing_after", "generic_example_before"):
+                "paper_after", "holiday_thing_after", "generic_example_before",
+                "results_words"):
         filters[key] = re.compile(filters[key], re.IGNORECASE)
     filters["count_nouns_after"] = re.compile(
         r"\s+(?:" + "|".join(map(re.escape, filters["count_nouns"])) + r")\b", re.IGNORECASE)
