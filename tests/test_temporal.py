@@ -277,6 +277,14 @@ def test_the_day_before_is_next_to_the_day_named_before(nlp):
     assert "the day after" not in [m.text for m in article.mentions]   # its own event
 
 
+def test_the_month_is_the_month_named_before(nlp):
+    article = temporal.tag("Consumer prices rose 0.5 percent in October. Energy costs jumped in "
+                           "the month.", FRI, nlp=nlp)
+    assert mention(article, "the month").value == "2025-10"
+    alone = temporal.tag("Energy costs jumped in the month.", FRI, nlp=nlp)
+    assert mention(alone, "the month").value == "2025-11"
+
+
 def test_that_period_is_a_quarter_only_in_a_report_of_results(nlp):
     budget = temporal.tag("The EU budget for 2007-2013 was agreed. Spending over that period "
                           "will rise.", FRI, nlp=nlp)

@@ -633,6 +633,11 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return r
     if rel in _ANAPHORIC or (rel == "the" and gran in ("day", "part")):
         return _anaphoric_unit(r, unit, gran, rel, ctx)
+    if rel == "the" and gran == "month" and not mod:
+        named = next(((i, p) for i, p in reversed(ctx.history) if p.gran == "month"), None)
+        if named is not None:               # "prices rose in November ... in the month"
+            r.point, r.anchor, r.confidence = named[1], f"mention:{named[0]}", 0.7
+            return r
     if ctx.pub is None:
         r.value, r.confidence = _UNKNOWN.get(gran, ""), 0.3
         return r
