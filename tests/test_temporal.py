@@ -277,6 +277,12 @@ def test_the_day_before_is_next_to_the_day_named_before(nlp):
     assert "the day after" not in [m.text for m in article.mentions]   # its own event
 
 
+def test_a_date_after_since_is_no_anchor_for_later_in_the_day(nlp):
+    article = temporal.tag("The dollar rose on Thursday to its highest since Sept. 25. Earlier "
+                           "in the day, the euro fell.", FRI, nlp=nlp)
+    assert mention(article, "Earlier in the day").value == "2025-11-20"
+
+
 def test_the_month_is_the_month_named_before(nlp):
     article = temporal.tag("Consumer prices rose 0.5 percent in October. Energy costs jumped in "
                            "the month.", FRI, nlp=nlp)

@@ -192,11 +192,17 @@ def resolve(article: Article) -> Article:
             m.confidence = round(m.confidence * INFERRED_FACTOR, 3)
         kept.append(m)
         if result.point is not None and result.point.year is not None \
-                and m.type in ("DATE", "TIME") and not m.anchor.startswith("mention"):
+                and m.type in ("DATE", "TIME") and not m.anchor.startswith("mention") \
+                and not _BOUND_BEFORE.search(article.text, max(0, m.start - 16), m.start):
             ctx.history.append((len(kept) - 1, result.point))
             ctx.sentence_of[len(kept) - 1] = m.sentence
     article.mentions = kept
     return article
+
+
+#: a date right after these only bounds a comparison ("the lowest since
+#: Sept. 25"): later anaphora ("earlier in the day") do not point back to it
+_BOUND_BEFORE = re.compile(r"\b(?:since|compared\s+with|compared\s+to)\s+$", re.IGNORECASE)
 
 
 def _apply(m: Mention, r: Result) -> None:
