@@ -111,6 +111,7 @@ WEEKDAYS = [
     ("Leaders of the March 14 movement met.", FRI, "March 14", "2025-03-14"),
     # "ahead of" a day: the day is to come
     ("Leaders met ahead of Monday's referendum.", FRI, "Monday", "2025-11-24"),
+    ("Sunday's elections will go ahead as planned.", FRI, "Sunday", "2025-11-23"),
     # "may"/"might" + a plain verb look ahead; "may have" + participle does not
     ("The rebels may attack on Monday.", FRI, "Monday", "2025-11-24"),
     ("The summit might be held on Saturday.", FRI, "Saturday", "2025-11-22"),
@@ -596,6 +597,11 @@ CONVENTIONS = [
     ("The poll, held June 21 last year, was annulled.", FRI, "June 21 last year", "DATE",
      "2024-06-21"),
     ("In 2000, the year the data was collected, sales rose.", FRI, "the year", "DATE", "2000"),
+    ("2007 is the year of the pig.", FRI, "the year", "DATE", "2007"),
+    ("ITER will not be operational for another decade.", FRI, "another decade", "DURATION",
+     "P10Y"),
+    ("Five- year mortgage rates rose.", FRI, "Five- year", "DURATION", "P5Y"),
+    ("It was a crisis like that of today.", FRI, "today", "DATE", "2025-11-21"),
     ("The year of 2002 was a bad one.", FRI, "The year of 2002", "DATE", "2002"),
     ("Output rose in the first nine months from the same period of 2005.", FRI,
      "the same period of 2005", "DATE", "2005"),

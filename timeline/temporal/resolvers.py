@@ -613,7 +613,7 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if rel in ("the past", "the last", "past", "last") and gran in ("decade", "century"):
         r.type, r.value = "DURATION", "P10Y" if gran == "decade" else "P100Y"
         return r
-    appositive = _APPOSITION.search(text, max(0, m.start - 12), m.start)
+    appositive = _APPOSITION.search(text, max(0, m.start - 20), m.start)
     if unit == "year" and rel == "the" and not mod and appositive:
         # "In 2000, the year the data was collected": that year
         r.point, r.anchor = Point("year", int(appositive.group(1))), "none"
@@ -654,7 +654,7 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     return r
 
 
-_APPOSITION = re.compile(r"\b((?:1[5-9]|20)\d\d),\s*$")
+_APPOSITION = re.compile(r"\b((?:1[5-9]|20)\d\d)(?:,|\s+(?:is|was|will\s+be|be|became|becomes))\s*$")
 _ENDED = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends)\s+(?P<month>[A-Za-z]+)\.?\s+"
                     r"(?P<day>\d{1,2})\b(?:,?\s+(?P<year>(?:19|20)\d\d))?")
 
