@@ -265,16 +265,17 @@ def test_a_clock_time_takes_the_day_of_its_sentence(nlp):
     assert mention(later, "7 a.m.").value == "2025-11-24T07:00"      # the day named after it
     assert mention(later, "Monday").value == "2025-11-24"            # a scheduled event ahead
     assert mention(later, "10 p.m.").value == "2025-11-18T22:00"
+    market = temporal.tag("At 5 p.m., the dollar was quoted at 116.32 yen, compared with "
+                          "116.50 yen on Wednesday.", FRI, nlp=nlp)
+    assert mention(market, "5 p.m.").value == "2025-11-21T17:00"     # not the compared day
     noon = mention(temporal.tag("The deadline expired Tuesday noon.", FRI, nlp=nlp), "Tuesday noon")
     assert (noon.type, noon.value) == ("TIME", "2025-11-18T12:00")
 
 
 def test_the_day_before_is_next_to_the_day_named_before(nlp):
     article = temporal.tag("Police arrested him on Thursday. The day before, he had bought a "
-                           "rifle. Traffic was banned during the day. He left the day after the "
-                           "vote.", FRI, nlp=nlp)
+                           "rifle. He left the day after the vote.", FRI, nlp=nlp)
     assert mention(article, "The day before").value == "2025-11-19"
-    assert mention(article, "the day").value == "2025-11-20"
     assert "the day after" not in [m.text for m in article.mentions]   # its own event
 
 
@@ -288,6 +289,9 @@ def test_the_month_is_the_month_named_before(nlp):
     article = temporal.tag("Consumer prices rose 0.5 percent in October. Energy costs jumped in "
                            "the month.", FRI, nlp=nlp)
     assert mention(article, "the month").value == "2025-10"
+    far = temporal.tag("Prices rose in October. Wages fell. Rents rose. Output grew over the "
+                       "month.", FRI, nlp=nlp)
+    assert mention(far, "the month").value == "2025-11"   # October is three sentences back
     alone = temporal.tag("Energy costs jumped in the month.", FRI, nlp=nlp)
     assert mention(alone, "the month").value == "2025-11"
 
@@ -525,6 +529,8 @@ YEAR_CHOICE = [
     # a past clause keeps the month before publication even when the next
     # one is only weeks away ...
     ("The jet crashed in January.", date(2006, 12, 15), "January", "2006-01"),
+    ("Light sweet crude for delivery in January rose 30 cents.", date(2006, 12, 14), "January",
+     "2007-01"),
     ("We met on Christmas Day.", date(2005, 11, 16), "Christmas Day", "2004-12-25"),
     ("Hamas took power after its historic win in the January polls.", date(2006, 12, 12),
      "January", "2006-01"),

@@ -193,6 +193,7 @@ def resolve(article: Article) -> Article:
         kept.append(m)
         if result.point is not None and result.point.year is not None \
                 and m.type in ("DATE", "TIME") and not m.anchor.startswith("mention") \
+                and m.rule != "overnight" \
                 and not _BOUND_BEFORE.search(article.text, max(0, m.start - 16), m.start):
             ctx.history.append((len(kept) - 1, result.point))
             ctx.sentence_of[len(kept) - 1] = m.sentence
@@ -200,9 +201,10 @@ def resolve(article: Article) -> Article:
     return article
 
 
-#: a date right after these only bounds a comparison ("the lowest since
-#: Sept. 25"): later anaphora ("earlier in the day") do not point back to it
-_BOUND_BEFORE = re.compile(r"\b(?:since|compared\s+with|compared\s+to)\s+$", re.IGNORECASE)
+#: a date right after "since" only bounds a comparison ("the lowest since
+#: Sept. 25"): later anaphora ("earlier in the day") do not point back to
+#: it; nor to "overnight", a night next to the day of the story
+_BOUND_BEFORE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 
 
 def _apply(m: Mention, r: Result) -> None:

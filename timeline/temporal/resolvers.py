@@ -538,6 +538,9 @@ def _day_later_in_sentence(m: Mention, ctx: Context) -> Optional[Result]:
     for x in ctx.article.mentions:
         if x.start < m.end or x.sentence != m.sentence:
             continue
+        between = ctx.article.text[m.end:x.start]
+        if len(between) > 40 or _COMPARISON.search(between):
+            return None                    # "At 5 p.m., the dollar ..., compared with Friday"
         g, kind = x.extra.get("groups") or {}, x.extra.get("kind")
         if kind == "weekday" and not g.get("rel") or kind == "deictic" and g.get("deictic") \
                 or kind == "calendar" and g.get("month") and (g.get("day") or g.get("dayword")):
@@ -548,6 +551,7 @@ def _day_later_in_sentence(m: Mention, ctx: Context) -> Optional[Result]:
     return None
 
 
+_COMPARISON = re.compile(r"\b(?:compared|against|from|than|since|versus|vs)\b", re.IGNORECASE)
 _CONVERSION = re.compile(r"\s*\((?:[^)]{0,30}?\s)?(?P<inner>[A-Za-z]+)?\)"
                          r"\s*(?:on\s+)?(?P<after>[A-Za-z]+)?")
 
@@ -600,7 +604,7 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if g.get("dir"):                       # "the day before,": next to the date named before
         rel = "the previous" if norm(g["dir"]) in ("before", "earlier") else "the following"
     if rel == "the" and not mod and gran in ("day", "part", "decade", "century") \
-            and m.rule not in ("part_of_that_day", "during_that_day"):
+            and m.rule != "part_of_that_day":
         return None                        # "the day", "the night": too vague
     if rel == "new":                       # "the new year"
         if ctx.pub is None:
@@ -634,7 +638,8 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if rel in _ANAPHORIC or (rel == "the" and gran in ("day", "part")):
         return _anaphoric_unit(r, unit, gran, rel, ctx)
     if rel == "the" and gran == "month" and not mod:
-        named = next(((i, p) for i, p in reversed(ctx.history) if p.gran == "month"), None)
+        named = next(((i, p) for i, p in reversed(ctx.history) if p.gran == "month"
+                      and m.sentence - ctx.sentence_of.get(i, -9) <= 1), None)
         if named is not None:               # "prices rose in November ... in the month"
             r.point, r.anchor, r.confidence = named[1], f"mention:{named[0]}", 0.7
             return r
