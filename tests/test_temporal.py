@@ -111,6 +111,7 @@ WEEKDAYS = [
     ("Leaders of the March 14 movement met.", FRI, "March 14", "2025-03-14"),
     # "ahead of" a day: the day is to come
     ("Leaders met ahead of Monday's referendum.", FRI, "Monday", "2025-11-24"),
+    ("A survey for Saturday's Times showed Labour ahead.", FRI, "Saturday", "2025-11-22"),
     ("Sunday's elections will go ahead as planned.", FRI, "Sunday", "2025-11-23"),
     # "may"/"might" + a plain verb look ahead; "may have" + participle does not
     ("The rebels may attack on Monday.", FRI, "Monday", "2025-11-24"),
@@ -470,6 +471,7 @@ NOT_DATES = [
     "The group reported 1721 million US dollars in sales.",
     "The new Audi Q3 sold well.",
     "Sales of Christmas trees rose.",
+    "The bank kept its overnight call rate at 0.25 percent.",
     "They marked the 20th anniversary of the law on a rainy morning.",
     "He finished in the 3rd round.",
     "Install version 1.2.2019 of the software.",
@@ -531,6 +533,8 @@ YEAR_CHOICE = [
     ("The jet crashed in January.", date(2006, 12, 15), "January", "2006-01"),
     ("Light sweet crude for delivery in January rose 30 cents.", date(2006, 12, 14), "January",
      "2007-01"),
+    ("He was looking forward to Chirac's visit in May.", date(1997, 4, 7), "May", "1997-05"),
+    ("Police feared Christmas attacks.", date(2005, 12, 16), "Christmas", "2005-12-25"),
     ("We met on Christmas Day.", date(2005, 11, 16), "Christmas Day", "2004-12-25"),
     ("Hamas took power after its historic win in the January polls.", date(2006, 12, 12),
      "January", "2006-01"),

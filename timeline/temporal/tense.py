@@ -59,7 +59,10 @@ def tense(article: Article, mention: Mention) -> str:
             clause = verb_tense(verb) if verb is not None else ""
             if clause == "future" and noun in cues["scheduled_event_nouns"]:
                 return "future"     # "polls will open during Monday's referendum"
-            return "past" if clause == "past" else ""
+            # (a weekday keeps its lean to the nearest: "for Thursday's Times",
+            # written on Wednesday, is tomorrow's edition)
+            weekday = mention.extra.get("kind") == "weekday"
+            return "past" if clause == "past" and not weekday else ""
         if verb is None:
             return ""
         if cues["until_preceding"].search(before) and _reaches_now(verb):
