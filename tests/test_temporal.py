@@ -663,6 +663,12 @@ def test_without_publication_date_absolute_dates_still_resolve(nlp):
     assert mention(article, "2026").date_start == date(2026, 1, 1)
 
 
+def test_without_publication_date_a_part_of_the_day_stays_a_time(nlp):
+    article = temporal.tag("In the morning, it rained. The next night it snowed.", None, nlp=nlp)
+    assert [(m.type, m.value) for m in article.mentions] == [
+        ("TIME", "XXXX-XX-XXTMO"), ("TIME", "XXXX-XX-XXTNI")]
+
+
 def test_without_publication_date_relative_ones_stay_unresolved(nlp):
     article = temporal.tag(CAIRO + " Last week the ministers met on Tuesday.", None, nlp=nlp)
     for text in ("today", "Last week", "Tuesday"):

@@ -702,6 +702,8 @@ def _anaphoric_unit(r: Result, unit: str, gran: str, rel: str, ctx: Context) -> 
         base, r.anchor = ctx.anchor_point(base_gran)
     if base is None:
         r.value, r.confidence = _UNKNOWN.get(gran, ""), 0.3
+        if gran == "part":                 # "in the morning", no date known
+            r.value, r.type = r.value + f"T{_PART_OF_UNIT[unit]}", "TIME"
         return r
     r.point, r.confidence = base.shift(step, base_gran), 0.7
     if gran == "part":
