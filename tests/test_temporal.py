@@ -113,6 +113,8 @@ WEEKDAYS = [
     ("Leaders met ahead of Monday's referendum.", FRI, "Monday", "2025-11-24"),
     ("A survey for Saturday's Times showed Labour ahead.", FRI, "Saturday", "2025-11-22"),
     ("Sunday's elections will go ahead as planned.", FRI, "Sunday", "2025-11-23"),
+    ("He will miss Tuesday's trip to Porto.", FRI, "Tuesday", "2025-11-25"),
+    ("They will appeal Wednesday's ruling.", FRI, "Wednesday", "2025-11-19"),
     # "may"/"might" + a plain verb look ahead; "may have" + participle does not
     ("The rebels may attack on Monday.", FRI, "Monday", "2025-11-24"),
     ("The summit might be held on Saturday.", FRI, "Saturday", "2025-11-22"),
@@ -284,6 +286,12 @@ def test_a_date_after_since_is_no_anchor_for_later_in_the_day(nlp):
     article = temporal.tag("The dollar rose on Thursday to its highest since Sept. 25. Earlier "
                            "in the day, the euro fell.", FRI, nlp=nlp)
     assert mention(article, "Earlier in the day").value == "2025-11-20"
+
+
+def test_the_previous_quarter_is_the_one_before_the_quarter_named(nlp):
+    article = temporal.tag("Third-quarter growth slowed from the previous quarter.",
+                           date(2006, 12, 14), nlp=nlp)
+    assert mention(article, "the previous quarter").value == "2006-Q2"
 
 
 def test_the_month_is_the_month_named_before(nlp):
@@ -471,6 +479,9 @@ NOT_DATES = [
     "The group reported 1721 million US dollars in sales.",
     "The new Audi Q3 sold well.",
     "Sales of Christmas trees rose.",
+    "Crowds gathered for the Spring Festival and the Mid-Autumn Festival.",
+    "He had 3:57 left in the fourth quarter.",
+    "India won the one-day match.",
     "The bank kept its overnight call rate at 0.25 percent.",
     "They marked the 20th anniversary of the law on a rainy morning.",
     "He finished in the 3rd round.",
@@ -612,6 +623,11 @@ CONVENTIONS = [
      "P10Y"),
     ("Five- year mortgage rates rose.", FRI, "Five- year", "DURATION", "P5Y"),
     ("It was a crisis like that of today.", FRI, "today", "DATE", "2025-11-21"),
+    ("It happened in December in 1999.", FRI, "December in 1999", "DATE", "1999-12"),
+    ("The firm was founded four or five years ago.", FRI, "four or five years ago", "DATE",
+     "2020"),
+    ("A speech is expected early in the New Year.", date(2006, 12, 28), "the New Year", "DATE",
+     "2007"),
     ("The year of 2002 was a bad one.", FRI, "The year of 2002", "DATE", "2002"),
     ("Output rose in the first nine months from the same period of 2005.", FRI,
      "the same period of 2005", "DATE", "2005"),

@@ -585,7 +585,8 @@ _ANAPHORIC = ("that", "that same", "the same", "the following", "the previous", 
 def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     """this/last/next/the coming ... + unit (publication date), and
     that/the following/later in the ... + unit (the date named before)."""
-    if g["unit"][:1].isupper() and not g["unit"].isupper() and not m.text.startswith(g["unit"]):
+    if g["unit"][:1].isupper() and not g["unit"].isupper() and not m.text.startswith(g["unit"]) \
+            and m.rule != "new_year":
         return None                        # "ABC's This Week": a title
     unit = norm(g["unit"])
     rel = norm(g.get("rel") or "this")
@@ -629,6 +630,10 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     relative = rules().vocab["relative_words"]
     if gran == "quarter" and rel not in relative:
         r.point, r.anchor = discussed(ctx, "quarter")
+        step = rules().vocab["anaphoric_words"].get(rel, 0) if rel in _ANAPHORIC else 0
+        if step and r.point is not None and r.anchor.startswith("mention"):
+            r.point = r.point.shift(step, "quarter")    # "the previous quarter"
+            return r
         ended = _ENDED.match(text, m.end)
         if ended and not r.anchor.startswith("mention"):
             r.point, r.anchor = _quarter_ended(ended, ctx) or (r.point, r.anchor)
@@ -847,7 +852,7 @@ def resolve_offset(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     gran, _, mult = info
     direction = norm(g["dir"])
     sign = 1 if direction in ("later", "after", "from now", "hence") else -1
-    r = Result(mod=quantity_mod(g), confidence=0.8)
+    r = Result(mod=quantity_mod(g) or ("APPROX" if g.get("numlow") else ""), confidence=0.8)
     if direction in ("earlier", "later") \
             and re.match(r"\s+than\b", ctx.article.text[m.end:m.end + 6]):
         r.type, r.value = "DURATION", duration_value(num, g["unit"]) or ""

@@ -57,11 +57,14 @@ def tense(article: Article, mention: Mention) -> str:
             if noun in cues["past_event_nouns"]:
                 return "past"
             clause = verb_tense(verb) if verb is not None else ""
-            if clause == "future" and noun in cues["scheduled_event_nouns"]:
-                return "future"     # "polls will open during Monday's referendum"
+            weekday = mention.extra.get("kind") == "weekday"
+            if clause == "future" and (noun in cues["scheduled_event_nouns"] or weekday
+                                       and noun not in cues["outcome_nouns"]):
+                # "polls will open during Monday's referendum", "he will miss
+                # Wednesday's trip"; not "they will appeal Wednesday's ruling"
+                return "future"
             # (a weekday keeps its lean to the nearest: "for Thursday's Times",
             # written on Wednesday, is tomorrow's edition)
-            weekday = mention.extra.get("kind") == "weekday"
             return "past" if clause == "past" and not weekday else ""
         if verb is None:
             return ""
