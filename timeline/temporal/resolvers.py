@@ -74,6 +74,16 @@ class Context:
                 return idx, p
         return None
 
+    def named(self, *grans: str, within: Optional[int] = None) -> Optional[tuple[int, Point]]:
+        """The latest date named before of one of ``grans``; with ``within``,
+        only one named at most that many sentences before the current one."""
+        for idx, p in reversed(self.history):
+            if p.gran in grans and (within is None or self.mention is None
+                                    or self.mention.sentence - self.sentence_of.get(idx, -99)
+                                    <= within):
+                return idx, p
+        return None
+
     def anchor_point(self, gran: str) -> tuple[Optional[Point], str]:
         """The publication date as a granule of ``gran`` (None without one)."""
         if self.pub is None:
@@ -138,7 +148,8 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
         return make(None), "none", 0.5
     rel = norm(rel) if rel else ""
     ref = ctx.pub
-    cands = [p for p in (make(y) for y in (ref.year - 1, ref.year, ref.year + 1)) if p.start()]
+    cands = [p for p in (make(y) for y in (ref.year - 1, ref.year, ref.year + 1))
+             if p.start() and p.end()]
     if not cands:
         return make(None), "none", 0.5
     here = Point.of_day(ref, cands[0].gran if cands[0].gran != "day" else "day").start()
@@ -161,11 +172,12 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
     if t == "future" and gran in ("month", "season"):
         ahead = [p for p in cands if p.end() >= ref]
         return min(ahead, key=Point.start), "publication", 0.8
-    if t == "past" and gran in ("month", "season") \
-            and not rules().resolution["tense"]["forward_cues"].search(_sentence_text(ctx, ctx.mention)):
-        # "The jet crashed in January" (written in December): the latest
-        # January up to publication, unless the sentence looks ahead
-        # ("a summit set for April", "gave them until mid-November")
+    if t == "past" and gran in ("month", "season", "holiday") and not rules().resolution[
+            "tense"]["forward_cues"].search(_sentence_text(ctx.article, ctx.mention)):
+        # "The jet crashed in January", "we met on Christmas Day" (written in
+        # December, in November): the latest one up to publication, unless
+        # the sentence looks ahead ("a summit set for April", "gave them
+        # until mid-November")
         begun = [p for p in cands if p.start() <= ref]
         return max(begun, key=Point.start), "publication", 0.8
     if re.search(r"\bsince\s+$", ctx.article.text[max(0, ctx.mention.start - 8):ctx.mention.start]):
@@ -377,12 +389,7 @@ def resolve_holiday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if year is not None:
         r.point = make(year)
     else:
-        r.point, r.anchor, r.confidence = place_named(ctx, make, g.get("rel"), "day")
-        start = r.point.start()
-        if not g.get("rel") and start is not None and ctx.pub is not None and start > ctx.pub \
-                and ctx.tense() == "past" and not rules().resolution["tense"]["forward_cues"].search(
-                    _sentence_text(ctx, m)):
-            r.point = make(start.year - 1)  # "we met on Christmas Day" (written in November)
+        r.point, r.anchor, r.confidence = place_named(ctx, make, g.get("rel"), "holiday")
     return r
 
 
@@ -517,11 +524,10 @@ def resolve_clock(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         # a day named earlier in the same sentence, else the publication
         # date: a day named sentences before is most often another event's
         last = ctx.last("day")
-        later = _day_later_in_sentence(m, ctx)
         if last is not None and last[1].day_point() is not None \
                 and ctx.sentence_of.get(last[0]) == m.sentence:
             day, r.anchor = last[1].day_point(), f"mention:{last[0]}"
-        elif later is not None:
+        elif (later := _day_later_in_sentence(m, ctx)) is not None:
             day, r.anchor = later.point.day_point(), later.anchor   # "at 7 a.m. during Monday's vote"
         elif ctx.pub is not None:
             day, r.anchor = Point.of_day(ctx.pub), "publication"
@@ -535,9 +541,11 @@ def resolve_clock(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
 def _day_later_in_sentence(m: Mention, ctx: Context) -> Optional[Result]:
     """The day named after a clock time in its sentence ("at 7 a.m. during
     Monday's referendum"), resolved in the clock's clause."""
-    for x in ctx.article.mentions:
-        if x.start < m.end or x.sentence != m.sentence:
+    for x in ctx.article.mentions:                   # sorted by start
+        if x.start < m.end:
             continue
+        if x.sentence != m.sentence:
+            return None
         between = ctx.article.text[m.end:x.start]
         if len(between) > 40 or _COMPARISON.search(between):
             return None                    # "At 5 p.m., the dollar ..., compared with Friday"
@@ -643,8 +651,7 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if rel in _ANAPHORIC or (rel == "the" and gran in ("day", "part")):
         return _anaphoric_unit(r, unit, gran, rel, ctx)
     if rel == "the" and gran == "month" and not mod:
-        named = next(((i, p) for i, p in reversed(ctx.history) if p.gran == "month"
-                      and m.sentence - ctx.sentence_of.get(i, -9) <= 1), None)
+        named = ctx.named("month", within=1)
         if named is not None:               # "prices rose in November ... in the month"
             r.point, r.anchor, r.confidence = named[1], f"mention:{named[0]}", 0.7
             return r
@@ -804,7 +811,7 @@ def _same_period_last_year(unit: str, r: Result, ctx: Context, year: Optional[in
     2005 when no period was named."""
     if year is not None:
         grans = ("month", "quarter", "half", "season") if unit == "period" else (unit,)
-        found = next(((i, p) for i, p in reversed(ctx.history) if p.gran in grans), None)
+        found = ctx.named(*grans)
         if found is None or found[1].year is None:
             r.point = Point("year", year)
         else:
@@ -815,17 +822,13 @@ def _same_period_last_year(unit: str, r: Result, ctx: Context, year: Optional[in
         return r
     if unit == "time":
         base, r.anchor = ctx.anchor_point("year")
-    elif unit == "period":
-        grans = ("month", "quarter", "half", "season", "year")
-        found = next(((i, p) for i, p in reversed(ctx.history) if p.gran in grans), None)
-        if found is not None:
-            base, r.anchor = found[1], f"mention:{found[0]}"
-        else:
-            base, r.anchor = discussed(ctx, "quarter", reported=True)
     else:
-        found = next(((i, p) for i, p in reversed(ctx.history) if p.gran == unit), None)
+        found = ctx.named("month", "quarter", "half", "season", "year") if unit == "period" \
+            else ctx.named(unit)
         if found is not None:
             base, r.anchor = found[1], f"mention:{found[0]}"
+        elif unit == "period":
+            base, r.anchor = discussed(ctx, "quarter", reported=True)
         else:
             base, r.anchor = ctx.anchor_point(unit)
     if base is None:
@@ -835,10 +838,11 @@ def _same_period_last_year(unit: str, r: Result, ctx: Context, year: Optional[in
     return r
 
 
-def _sentence_text(ctx: Context, m: Mention) -> str:
-    sents = ctx.article.sentences
+def _sentence_text(article: Article, m: Mention) -> str:
+    """The text of the sentence holding ``m`` ("" when it has none)."""
+    sents = article.sentences
     if 0 <= m.sentence < len(sents):
-        return ctx.article.text[sents[m.sentence].start:sents[m.sentence].end]
+        return article.text[sents[m.sentence].start:sents[m.sentence].end]
     return ""
 
 
@@ -876,7 +880,8 @@ def resolve_offset(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     unit = {"decade": "year", "century": "year", "weekend": "week"}.get(gran, gran)
     base = None
     if unit == "year" and direction in ("ago", "earlier") and n == 1 \
-            and not rules().resolution["filters"]["longer_period"].search(_sentence_text(ctx, m)):
+            and not rules().resolution["filters"]["longer_period"].search(
+                _sentence_text(ctx.article, m)):
         # "a year ago" in a quarterly report: the quarter a year back; not
         # when the sentence compares nine months or a year ("for the first
         # nine months, compared with ... a year earlier")
@@ -1078,10 +1083,8 @@ def is_spurious(article: Article, m: Mention) -> bool:
             and filters["paper_after"].match(after):
         return True                         # "the Sunday Times": a newspaper
     if m.rule == "quarter" and not (set(g) & {"year", "year2", "yrel", "fiscal"}) \
-            and 0 <= m.sentence < len(article.sentences):
-        sent = article.sentences[m.sentence]
-        if filters["game_words"].search(text[sent.start:sent.end]):
-            return True                     # "12 points in the first quarter": a game's
+            and filters["game_words"].search(_sentence_text(article, m)):
+        return True                         # "12 points in the first quarter": a game's
     if m.rule == "duration_adjective" and filters["format_after"].match(after):
         return True                         # "the one-day international": a cricket format
     if m.rule == "relative_unit" and norm(g.get("rel") or "") == "the" and not g.get("pmod") \
@@ -1138,7 +1141,4 @@ def _amount_pair(article: Article, m: Mention, before: str, after: str) -> bool:
         return False                        # "from 1995 to 1999"
     if not 1500 <= other <= 2099 or first > second:
         return True
-    if 0 <= m.sentence < len(article.sentences):
-        sent = article.sentences[m.sentence]
-        return bool(filters["score_words"].search(article.text[sent.start:sent.end]))
-    return False
+    return bool(filters["score_words"].search(_sentence_text(article, m)))

@@ -147,20 +147,13 @@ def rules() -> Rules:
                                 item.get("value", ""), tuple(item.get("examples", ())),
                                 tuple(item.get("requires", ())), ids))
 
-    tense = resolution["tense"]
-    for key in ("past_preceding", "reported_preceding", "future_preceding", "until_preceding",
-                "lexical_future", "lexical_past", "forward_cues"):
-        tense[key] = re.compile(tense[key], re.IGNORECASE)
+    # every string of [tense] and [filters] is a regular expression (lists
+    # are word lists)
+    for table in (resolution["tense"], resolution["filters"]):
+        for key, value in table.items():
+            if isinstance(value, str):
+                table[key] = re.compile(value, re.IGNORECASE)
     filters = resolution["filters"]
-    for key in ("modal_after", "march_noun_after", "month_before", "age_after", "fraction_after",
-                "generic_day_after", "generic_day_before", "number_pair_after", "number_pair_before",
-                "range_before", "score_words", "conversion_before", "season_preposition_before",
-                "season_noun_after", "name_after", "name_keep_before", "daily_noun_after",
-                "daily_noun_before", "daily_noun_end", "game_words", "format_after",
-                "fraction_by_before", "title_before", "specific_day_after", "longer_period",
-                "paper_after", "holiday_thing_after", "generic_example_before",
-                "results_words"):
-        filters[key] = re.compile(filters[key], re.IGNORECASE)
     filters["count_nouns_after"] = re.compile(
         r"\s+(?:" + "|".join(map(re.escape, filters["count_nouns"])) + r")\b", re.IGNORECASE)
     strings = sorted({s for c in clauses for s in c}, key=lambda s: (-len(s), s))
