@@ -208,6 +208,12 @@ RELATIVE = [
      "quarter", ""),
     ("The attack took place in the morning when gunmen opened fire.", date(2005, 11, 15),
      "the morning", "TIME", "2005-11-15TMO", "2005-11-15", "2005-11-15", "time", ""),
+    ("The index has risen 12% since year-end.", date(1989, 10, 30), "year-end",
+     "DATE", "1988", "1988-01-01", "1988-12-31", "year", "END"),
+    ("Shares are down since the end of the year.", date(1989, 10, 30), "the end of the year",
+     "DATE", "1988", "1988-01-01", "1988-12-31", "year", "END"),
+    ("The deal should close by year-end.", date(1989, 10, 30), "year-end",
+     "DATE", "1989", "1989-01-01", "1989-12-31", "year", "END"),
 ]
 
 
@@ -321,6 +327,10 @@ def test_a_year_ago_compares_with_a_period_already_over(nlp):
                            "third quarter of 1990. In the year-ago period, it earned $101 "
                            "million.", date(1989, 10, 26), nlp=nlp)
     assert mention(article, "the year-ago period").value == "1988-Q3"
+    # the year back may come after another adjective
+    other = temporal.tag("It expects to report a profit for the third quarter. In the comparable "
+                         "year-ago quarter, it had a loss.", date(1989, 10, 27), nlp=nlp)
+    assert mention(other, "the comparable year-ago quarter").value == "1988-Q3"
 
 
 def test_a_year_ago_in_a_quarterly_report_is_the_same_quarter_a_year_back(nlp):
@@ -542,6 +552,11 @@ YEAR_CHOICE = [
     # a past clause keeps the month before publication even when the next
     # one is only weeks away ...
     ("The jet crashed in January.", date(2006, 12, 15), "January", "2006-01"),
+    # a bare participle takes the tense of the clause it hangs on
+    ("The stock has fluctuated sharply, rising to a high in June from $29.75 in March.",
+     date(1989, 10, 30), "March", "1989-03"),
+    ("It said two flights would leave on Mondays, with the third departing each Thursday from "
+     "August 6.", date(1998, 2, 13), "August 6", "1998-08-06"),
     ("Light sweet crude for delivery in January rose 30 cents.", date(2006, 12, 14), "January",
      "2007-01"),
     ("He was looking forward to Chirac's visit in May.", date(1997, 4, 7), "May", "1997-05"),

@@ -659,6 +659,9 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         r.value, r.confidence = _UNKNOWN.get(gran, ""), 0.3
         return r
     step = relative.get(rel, 0)
+    if gran == "year" and mod == "END" and norm(g.get("rel") or "the") == "the" and ctx.pub.month < 12 \
+            and re.search(r"\bsince\s+$", text[max(0, m.start - 8):m.start], re.I):
+        step = -1                          # "up 5% since year-end": the last one passed
     r.anchor = "publication"
     if gran == "weekend":
         r.point = _weekend(ctx, rel)
@@ -771,7 +774,9 @@ def resolve_yearago(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return None                        # "over that period" (2007-2013): no quarter meant
     gran = {"half": "half", "fiscal year": "year"}.get(unit, "quarter")
     words = norm(m.text)
+    # the year back may follow another word: "the comparable year-ago quarter"
     back = rel in _BACK or words.startswith("last year") \
+        or any(w in words.split(" ") for w in ("year-earlier", "year-ago", "prior-year", "previous-year")) \
         or words.endswith(("last year", "a year ago", "a year earlier"))
     if rel == "current":
         base, r.anchor = ctx.anchor_point(gran)

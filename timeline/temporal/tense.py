@@ -107,6 +107,14 @@ def verb_tense(verb, depth: int = 0) -> str:
             if verb_tense(gov, depth + 1) == "past" and gov.lemma_ not in cues["intent_verbs"]:
                 return ""
         return "future"
+    if verb.tag_ == "VBG" and not aux and verb.dep_ in _NONFINITE and depth < 3:
+        # a bare participle has no tense of its own: it takes its clause's
+        # ("has fluctuated, rising to a high in June from $29.75 in March")
+        gov = verb.head
+        while gov.pos_ not in ("VERB", "AUX") and gov.head is not gov:
+            gov = gov.head
+        if gov is not verb and gov.pos_ in ("VERB", "AUX"):
+            return verb_tense(gov, depth + 1)
     if verb.tag_ == "VBD" or any(c.tag_ == "VBD" for c in aux):
         return "past"
     if verb.tag_ == "VBN":
@@ -116,6 +124,10 @@ def verb_tense(verb, depth: int = 0) -> str:
     if verb.tag_ in ("VBZ", "VBP", "VBG") or any(c.tag_ in ("VBZ", "VBP") for c in aux):
         return "present"
     return ""
+
+
+# the relations of a participle hanging on a clause, not heading one
+_NONFINITE = ("advcl", "pcomp", "xcomp", "acl")
 
 
 def _past_perfect(verb) -> bool:
