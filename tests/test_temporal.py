@@ -476,6 +476,8 @@ def test_compound_ages_are_not_durations(nlp):
 
 NOT_DATES = [
     "It may rain in the capital.",
+    "She led the March of the Combatant Mothers through the capital.",
+    "The March of Dimes raised money for research.",
     "The French daily Le Figaro quoted the minister.",
     "The Sunday Times said it had seen the letter.",
     "The news weekly Der Spiegel reported it.",
