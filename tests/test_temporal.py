@@ -129,6 +129,13 @@ def test_weekdays_follow_the_tense(nlp, sentence, published, text, value):
     assert m.date_start == m.date_end == date.fromisoformat(value)
 
 
+def test_a_participle_under_a_verbless_root_ends_its_climb(nlp):
+    # the root of a fragment is a noun: looking up from "walking" for a verb
+    # must stop there (it once went round forever)
+    article = temporal.tag("A man walking his dog on Friday.", FRI, nlp=nlp)
+    assert mention(article, "Friday").value == "2025-11-21"
+
+
 def test_weekdays_without_a_parse_use_lexical_cues():
     article = temporal.tag("Talks will resume on Monday. The envoy arrived on Thursday.", FRI,
                            nlp=False)

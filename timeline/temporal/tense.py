@@ -24,7 +24,7 @@ def governor(sent, start: int, end: int):
         if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound") \
                 and not span.start <= tok.i < span.end:
             return tok, first
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             break
         tok = tok.head
     return (tok if tok.pos_ in ("VERB", "AUX") else None), first
@@ -99,9 +99,9 @@ def verb_tense(verb, depth: int = 0) -> str:
                             # nor "had been scheduled to expire Friday"
     if verb.tag_ == "VB" and any(c.lower_ == "to" for c in aux):
         gov = verb.head
-        if gov.pos_ == "ADJ" and gov.head is not gov:
+        if gov.pos_ == "ADJ" and gov.head.i != gov.i:
             gov = gov.head          # "had been due to expire"
-        if gov is not verb and gov.pos_ in ("VERB", "AUX") and depth < 3:
+        if gov.i != verb.i and gov.pos_ in ("VERB", "AUX") and depth < 3:
             if _past_perfect(gov):
                 return "past"       # "had been scheduled to expire Friday": the plan is over
             if verb_tense(gov, depth + 1) == "past" and gov.lemma_ not in cues["intent_verbs"]:
@@ -110,10 +110,10 @@ def verb_tense(verb, depth: int = 0) -> str:
     if verb.tag_ == "VBG" and not aux and verb.dep_ in _NONFINITE and depth < 3:
         # a bare participle has no tense of its own: it takes its clause's
         # ("has fluctuated, rising to a high in June from $29.75 in March")
-        gov = verb.head
-        while gov.pos_ not in ("VERB", "AUX") and gov.head is not gov:
+        gov = verb.head            # (spaCy makes a new Token per access: compare indices)
+        while gov.pos_ not in ("VERB", "AUX") and gov.head.i != gov.i:
             gov = gov.head
-        if gov is not verb and gov.pos_ in ("VERB", "AUX"):
+        if gov.i != verb.i and gov.pos_ in ("VERB", "AUX"):
             return verb_tense(gov, depth + 1)
     if verb.tag_ == "VBD" or any(c.tag_ == "VBD" for c in aux):
         return "past"
