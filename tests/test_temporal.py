@@ -80,6 +80,16 @@ def test_every_pattern_example_is_found_in_running_text():
 
 WEEKDAYS = [
     # sentence, publication, expression, value
+    # an adjective of intent before an infinitive looks ahead, even in a past clause
+    ("The troops were due to arrive in Durres by Friday.", date(1997, 4, 16), "Friday",
+     "1997-04-18"),
+    ("The troops were likely to arrive on Friday.", date(1997, 4, 16), "Friday", "1997-04-18"),
+    ("The troops were happy to arrive on Monday.", date(1997, 4, 16), "Monday", "1997-04-14"),
+    # a reporting verb after "be" is no report: the day is ahead
+    ("Her decision, due to be announced on Sunday, was difficult.", date(1997, 4, 18),
+     "Sunday", "1997-04-20"),
+    ("The results will be announced on Monday.", date(1997, 4, 16), "Monday", "1997-04-21"),
+    ("The results were announced on Monday.", date(1997, 4, 16), "Monday", "1997-04-14"),
     ("Reuters reported on Friday, citing two sources familiar with the matter.", FRI, "Friday",
      "2025-11-21"),
     ("Kiev on Thursday confirmed receiving the document.", FRI, "Thursday", "2025-11-20"),
@@ -307,6 +317,12 @@ def test_the_previous_quarter_is_the_one_before_the_quarter_named(nlp):
     assert mention(article, "the previous quarter").value == "2006-Q2"
 
 
+def test_the_month_of_march_is_march(nlp):
+    article = temporal.tag("The museum was closed in the month of March. In the month of Ramadan "
+                           "they fast.", date(1997, 4, 25), nlp=nlp)
+    assert [(m.text, m.value) for m in article.mentions] == [("March", "1997-03")]
+
+
 def test_the_month_is_the_month_named_before(nlp):
     article = temporal.tag("Consumer prices rose 0.5 percent in October. Energy costs jumped in "
                            "the month.", FRI, nlp=nlp)
@@ -413,6 +429,18 @@ YEAR_RANGES = [
 ]
 
 
+def test_last_century_is_the_one_before_publication(nlp):
+    article = temporal.tag("Missionaries who early last century were among the first settlers "
+                           "arrived by sea. In the last century the town grew.",
+                           date(1997, 4, 11), nlp=nlp)
+    early = mention(article, "early last century")
+    assert (early.value, early.mod, early.anchor) == ("18", "START", "publication")
+    assert mention(article, "the last century").value == "P100Y"   # the past hundred years
+    undated = mention(temporal.tag("Early last century, it grew.", None, nlp=nlp),
+                      "Early last century")
+    assert (undated.value, undated.anchor) == ("XX", "none")      # no clock to guess from
+
+
 @pytest.mark.parametrize("sentence,expected", YEAR_RANGES)
 def test_a_range_of_years_gives_both_years(nlp, sentence, expected):
     article = temporal.tag(sentence, FRI, nlp=nlp)
@@ -429,6 +457,9 @@ def test_two_years_joined_by_and_are_two_mentions(nlp):
 
 DURATIONS = [
     # sentence, expression, type, value, mod
+    # a fiscal year named by its end is a year's length, as "the year ended Sept. 30"
+    ("Daiwa announced net losses for the year to March.", "the year", "DURATION", "P1Y", ""),
+    ("Profit rose 5% in the year to the end of June.", "the year", "DURATION", "P1Y", ""),
     ("Ukraine would be required to hold elections within 100 days of signing.", "100 days",
      "DURATION", "P100D", ""),
     ("This is what is known about a plan for ending nearly four years of conflict.",
@@ -483,6 +514,7 @@ def test_compound_ages_are_not_durations(nlp):
 
 NOT_DATES = [
     "It may rain in the capital.",
+    "The paper, a radical daily, reported it.",
     "She led the March of the Combatant Mothers through the capital.",
     "The March of Dimes raised money for research.",
     "The French daily Le Figaro quoted the minister.",
@@ -878,7 +910,9 @@ def test_point_shifts():
 
 
 NUMBERS = [("twenty-four", 24), ("2 1/2", 2.5), ("a", 1), ("several", "X"), ("one hundred", 100),
-           ("a couple of", 2), ("1,500", 1500), ("people", None)]
+           ("a couple of", 2), ("1,500", 1500), ("people", None),
+           ("two hundred and five", 205), ("one thousand and one", 1001),
+           ("six and four", None), ("six four", None), ("twenty thirty", None)]   # two numbers
 
 
 @pytest.mark.parametrize("text,value", NUMBERS)

@@ -273,6 +273,15 @@ def _resolve_calendar(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if g.get("century"):
         c = g["century"]
         n = int(re.match(r"\d+", c).group()) if c[0].isdigit() else lookup("ordinals", c)
+        if n == -1 and norm(m.text).startswith("the "):
+            r.type, r.value = "DURATION", "P100Y"      # "the last century": the past hundred years
+            return r
+        if n == -1:                        # "early last century": the one before publication's
+            if ctx.pub is None:
+                r.value, r.anchor, r.confidence = "XX", "none", 0.3
+                return r
+            r.point, r.anchor = Point("century", (ctx.pub.year // 100 - 1) * 100), "publication"
+            return r
         if not isinstance(n, int) or n <= 0:
             return None
         r.point = Point("century", (n - 1) * 100)
@@ -631,10 +640,12 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         # "In 2000, the year the data was collected": that year
         r.point, r.anchor = Point("year", int(appositive.group(1))), "none"
         return r
-    if unit == "year" and rel == "the" and not mod \
-            and re.match(r"\s+(?:ended|ending|ends|to date)\b", after):
-        r.type, r.value = "DURATION", "P1Y"   # "for the year ended Sept. 30"
+    if unit == "year" and rel == "the" and not mod and _YEAR_TO.match(text, m.end):
+        r.type, r.value = "DURATION", "P1Y"   # "for the year ended Sept. 30", "the year to March"
         return r
+    if unit == "month" and rel == "the" and not mod and _MONTH_OF.match(text, m.end):
+        return None                        # "in the month of March": March alone is the date
+                                           # ("the month of Ramadan": no month of ours)
     relative = rules().vocab["relative_words"]
     if gran == "quarter" and rel not in relative:
         r.point, r.anchor = discussed(ctx, "quarter")
@@ -674,6 +685,10 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     return r
 
 
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_YEAR_TO = re.compile(r"\s+(?:ended|ending|ends|to\s+date\b|to\s+(?:end-|the\s+end\s+of\s+)?"
+                      + _MONTH_NAME + r"(?!\w))", re.IGNORECASE)
+_MONTH_OF = re.compile(r"\s+of\s+(?:" + _MONTH_NAME + r"(?!\w)|(?-i:[A-Z]))", re.IGNORECASE)
 _APPOSITION = re.compile(r"\b((?:1[5-9]|20)\d\d)(?:,|\s+(?:is|was|will\s+be|be|became|becomes))\s*$")
 _ENDED = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends)\s+(?P<month>[A-Za-z]+)\.?\s+"
                     r"(?P<day>\d{1,2})\b(?:,?\s+(?P<year>(?:19|20)\d\d))?")

@@ -97,15 +97,18 @@ def verb_tense(verb, depth: int = 0) -> str:
             and not words & set(cues["past_perfect_auxiliaries"]):
         return "future"     # "has scheduled ... Thursday"; not "a meeting planned for ...",
                             # nor "had been scheduled to expire Friday"
-    if verb.tag_ == "VB" and any(c.lower_ == "to" for c in aux):
+    if (verb.tag_ == "VB" or verb.tag_ == "VBN" and "be" in words) \
+            and any(c.lower_ == "to" for c in aux):      # "to meet", "to be announced"
         gov = verb.head
+        intent = gov.lower_ in cues["intent_adjectives"]
         if gov.pos_ == "ADJ" and gov.head.i != gov.i:
             gov = gov.head          # "had been due to expire"
         if gov.i != verb.i and gov.pos_ in ("VERB", "AUX") and depth < 3:
             if _past_perfect(gov):
                 return "past"       # "had been scheduled to expire Friday": the plan is over
-            if verb_tense(gov, depth + 1) == "past" and gov.lemma_ not in cues["intent_verbs"]:
-                return ""
+            if verb_tense(gov, depth + 1) == "past" and gov.lemma_ not in cues["intent_verbs"] \
+                    and not intent:
+                return ""           # (not "were due to arrive by Friday": ahead)
         return "future"
     if verb.tag_ == "VBG" and not aux and verb.dep_ in _NONFINITE and depth < 3:
         # a bare participle has no tense of its own: it takes its clause's

@@ -246,9 +246,11 @@ def _whole_number(t: str):
     nums = rules().vocab["numbers"]
     if t in nums:
         return nums[t]
-    total, current = 0, 0
+    total, current, prev = 0, 0, None
     for w in re.split(r"[-\s]+", t):
         if w == "and":
+            if prev not in (100, 1000):
+                return None                 # "six and four": two numbers, not a sum
             continue
         if w not in nums:
             return None
@@ -257,8 +259,11 @@ def _whole_number(t: str):
             current = max(current, 1) * 100
         elif v == 1000:
             total, current = (total + max(current, 1)) * 1000, 0
+        elif current % 100 and (v >= 10 or current % 10):
+            return None                     # "six four", "twenty thirty": not one number
         else:
             current += v
+        prev = v
     return (total + current) or None
 
 
