@@ -298,6 +298,25 @@ def test_a_clock_time_takes_the_day_of_its_sentence(nlp):
     assert (noon.type, noon.value) == ("TIME", "2025-11-18T12:00")
 
 
+@pytest.mark.parametrize("sentence,value", [
+    ("The quake struck at 8:30 a.m. (2330 GMT Thursday) in Ibaraki.", "1997-04-11T08:30"),
+    ("Fighting resumed at 10 p.m. (0200 GMT Friday) in the capital.", "1997-04-10T22:00"),
+    ("Talks opened at 3 p.m. (1300 GMT Thursday).", "1997-04-10T15:00"),
+])
+def test_a_day_in_a_conversion_is_moved_across_midnight(nlp, sentence, value):
+    # the day in the brackets is the converted time's; local time is at most
+    # 12 hours behind GMT and 14 ahead
+    article = temporal.tag(sentence, date(1997, 4, 11), nlp=nlp)
+    assert article.mentions[0].value == value
+
+
+def test_the_morning_is_not_in_a_month_named_as_a_modifier(nlp):
+    article = temporal.tag("It was an aftershock of the January 1994 Northridge quake and would "
+                           "be followed by others through the morning.", date(1997, 4, 27),
+                           nlp=nlp)
+    assert mention(article, "the morning").value == "1997-04-27TMO"
+
+
 def test_the_day_before_is_next_to_the_day_named_before(nlp):
     article = temporal.tag("Police arrested him on Thursday. The day before, he had bought a "
                            "rifle. He left the day after the vote.", FRI, nlp=nlp)

@@ -525,7 +525,7 @@ def resolve_clock(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     elif g.get("month"):
         sub = resolve_calendar(m, {"month": g["month"], "day": g["day"]}, ctx)
     else:
-        sub = _day_after_conversion(m, ctx)   # "9:05 a.m. (0305 GMT) Tuesday"
+        sub = _day_after_conversion(m, ctx, hour)   # "9:05 a.m. (0305 GMT) Tuesday"
     day = None
     if sub is not None and sub.point is not None:
         day, r.anchor = sub.point, sub.anchor
@@ -573,20 +573,37 @@ _CONVERSION = re.compile(r"\s*\((?:[^)]{0,30}?\s)?(?P<inner>[A-Za-z]+)?\)"
                          r"\s*(?:on\s+)?(?P<after>[A-Za-z]+)?")
 
 
-def _day_after_conversion(m: Mention, ctx: Context) -> Optional[Result]:
+def _day_after_conversion(m: Mention, ctx: Context, hour: int) -> Optional[Result]:
     """The weekday or today/yesterday written after a bracketed conversion
     of a clock time, or at the end of it: "at 9:05 a.m. (0305 GMT)
-    Tuesday", "at 4 in the morning (4 a.m. EDT Thursday)"."""
+    Tuesday", "at 4 in the morning (4 a.m. EDT Thursday)".  A day inside
+    the brackets is the converted time's: "8:30 a.m. (2330 GMT Thursday)"
+    in Tokyo is Friday, since no time zone is more than 12 hours behind
+    GMT or 14 ahead."""
     text = ctx.article.text
     gap = _CONVERSION.match(text, m.end, m.end + 60)
     if gap is None:
         return None
-    for word in (gap.group("after"), gap.group("inner")):
+    for word, inside in ((gap.group("after"), False), (gap.group("inner"), True)):
+        sub = None
         if word and lookup("weekdays", word) is not None:
-            return resolve_weekday(m, {"weekday": word}, ctx)
-        if word and norm(word) in ("today", "tonight", "yesterday", "tomorrow"):
-            return resolve_deictic(m, {"deictic": word}, ctx)
+            sub = resolve_weekday(m, {"weekday": word}, ctx)
+        elif word and norm(word) in ("today", "tonight", "yesterday", "tomorrow"):
+            sub = resolve_deictic(m, {"deictic": word}, ctx)
+        if sub is None:
+            continue
+        converted = _CLOCK_IN_BRACKETS.search(gap.group(0))
+        if inside and converted and sub.point is not None and sub.point.day_point() is not None:
+            diff = hour - int(converted["hour"]) - (12 if converted["pm"] else 0)
+            step = 1 if diff < -12 else (-1 if diff > 14 else 0)
+            sub.point = sub.point.day_point().shift(step, "day")
+        return sub
     return None
+
+
+_CLOCK_IN_BRACKETS = re.compile(r"\((?:[^)]*?\s)?(?P<hour>[012]?\d)(?:[:.]?\d\d)?\s*"
+                                r"(?:(?P<pm>p\.?m\.?)|a\.?m\.?)?\s*(?:GMT|UTC|[ECMP][SD]?T)\b",
+                                re.IGNORECASE)
 
 
 # --- relative to publication or to the date before -------------------------------------
@@ -717,9 +734,11 @@ def _quarter_ended(ended: re.Match, ctx: Context) -> Optional[tuple[Point, str]]
 def _anaphoric_unit(r: Result, unit: str, gran: str, rel: str, ctx: Context) -> Result:
     step = rules().vocab["anaphoric_words"].get(rel, 0)
     base_gran = "day" if gran == "part" else ("week" if gran == "weekend" else gran)
-    if gran in ("day", "part") and step == 0 and ctx.history and ctx.history[-1][1].gran == "month":
+    if gran in ("day", "part") and step == 0 and rel != "the" and ctx.history \
+            and ctx.history[-1][1].gran == "month":
         # "... last October, when ... His name was crossed out that same day":
-        # the day of the month named just before, its number unknown.
+        # the day of the month named just before, its number unknown ("the
+        # morning" after "the January 1994 quake" is not in that month).
         idx, month = ctx.history[-1]
         r.value = month.value() + "-XX" + (f"T{_PART_OF_UNIT[unit]}" if gran == "part" else "")
         r.type = "TIME" if gran == "part" else "DATE"
