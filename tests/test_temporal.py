@@ -336,6 +336,14 @@ def test_the_previous_quarter_is_the_one_before_the_quarter_named(nlp):
     assert mention(article, "the previous quarter").value == "2006-Q2"
 
 
+def test_a_movable_feast_without_a_year_has_no_day(nlp):
+    article = temporal.tag("They met on Easter Monday.", None, nlp=nlp)
+    assert (mention(article, "Easter Monday").value, article.mentions[0].anchor) \
+        == ("XXXX-XX-XX", "none")
+    dated = temporal.tag("Pilgrims came for Easter 2026.", None, nlp=nlp)
+    assert mention(dated, "Easter 2026").value == "2026-04-05"
+
+
 def test_the_month_of_march_is_march(nlp):
     article = temporal.tag("The museum was closed in the month of March. In the month of Ramadan "
                            "they fast.", date(1997, 4, 25), nlp=nlp)
@@ -549,6 +557,8 @@ NOT_DATES = [
     "The group reported 1721 million US dollars in sales.",
     "The new Audi Q3 sold well.",
     "Sales of Christmas trees rose.",
+    "Tourists flew to Easter Island.",
+    "Children hunted Easter eggs in the park.",
     "Crowds gathered for the Spring Festival and the Mid-Autumn Festival.",
     "He had 3:57 left in the fourth quarter.",
     "India won the one-day match.",
@@ -622,6 +632,10 @@ YEAR_CHOICE = [
     ("He was looking forward to Chirac's visit in May.", date(1997, 4, 7), "May", "1997-05"),
     ("Police feared Christmas attacks.", date(2005, 12, 16), "Christmas", "2005-12-25"),
     ("We met on Christmas Day.", date(2005, 11, 16), "Christmas Day", "2004-12-25"),
+    # movable feasts, counted from Western Easter
+    ("They attended Easter service in Shanghai.", date(1997, 4, 2), "Easter", "1997-03-30"),
+    ("The attack came on Good Friday.", date(2024, 4, 3), "Good Friday", "2024-03-29"),
+    ("Shops were shut on Easter Monday.", date(2025, 4, 25), "Easter Monday", "2025-04-21"),
     ("Hamas took power after its historic win in the January polls.", date(2006, 12, 12),
      "January", "2006-01"),
     # ... unless the sentence looks ahead

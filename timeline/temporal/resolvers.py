@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Optional
 
+from dateutil.easter import easter
+
 from ..article import Article, Mention
 from . import tense as tense_mod
 from .rules import lookup, norm, rules
@@ -382,6 +384,8 @@ def resolve_holiday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
 
     def make(y):
         if y is None:
+            if spec[0] == "easter":
+                return Point("day", None, None, 0)      # a movable feast: no day without a year
             return Point("day", None, spec[0], spec[1] if len(spec) == 2 else 0)
         return Point.of_day(holiday_date(spec, y))
 
@@ -404,6 +408,8 @@ def resolve_holiday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
 
 def holiday_date(spec: list, year: int) -> date:
     """The day of a holiday rule of vocabulary.toml in ``year``."""
+    if spec[0] == "easter":
+        return easter(year) + timedelta(days=spec[1])      # dateutil: Western Easter
     if len(spec) == 2:
         return date(year, spec[0], spec[1])
     month, wd, n = spec[0], spec[1], spec[2]
