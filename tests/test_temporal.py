@@ -398,6 +398,8 @@ def test_a_year_ago_in_a_quarterly_report_is_the_same_quarter_a_year_back(nlp):
 
 ABSOLUTE = [
     # sentence, expression, value, start, end, granularity, mod
+    ("He sent the parents a letter on February, 6, 1996, imitating her writing.",
+     "February, 6, 1996", "1996-02-06", "1996-02-06", "1996-02-06", "day", ""),
     ("The agreements were reached during the Sultan’s state visit to Moscow in the spring of "
      "2025.", "the spring of 2025", "2025-SP", "2025-03-01", "2025-05-31", "season", ""),
     ("They reviewed the naval exercises held in late October 2024.", "late October 2024",
@@ -484,6 +486,10 @@ def test_two_years_joined_by_and_are_two_mentions(nlp):
 
 DURATIONS = [
     # sentence, expression, type, value, mod
+    # an unsaid number of units between two events
+    ("She flew into Vietnam just days after a group highlighted low pay.", "days", "DURATION",
+     "PXD", ""),
+    ("He died mere hours later.", "hours", "DURATION", "PTXH", ""),
     # a fiscal year named by its end is a year's length, as "the year ended Sept. 30"
     ("Daiwa announced net losses for the year to March.", "the year", "DURATION", "P1Y", ""),
     ("Profit rose 5% in the year to the end of June.", "the year", "DURATION", "P1Y", ""),
