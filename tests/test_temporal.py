@@ -80,6 +80,7 @@ def test_every_pattern_example_is_found_in_running_text():
 
 WEEKDAYS = [
     # sentence, publication, expression, value
+    ("He left last week and met her on Friday.", date(1997, 4, 19), "Friday", "1997-04-18"),
     # an adjective of intent before an infinitive looks ahead, even in a past clause
     ("The troops were due to arrive in Durres by Friday.", date(1997, 4, 16), "Friday",
      "1997-04-18"),
@@ -144,6 +145,17 @@ def test_a_participle_under_a_verbless_root_ends_its_climb(nlp):
     # must stop there (it once went round forever)
     article = temporal.tag("A man walking his dog on Friday.", FRI, nlp=nlp)
     assert mention(article, "Friday").value == "2025-11-21"
+
+
+@pytest.mark.parametrize("sentence,text,value", [
+    ('He could meet Kabila "in the first part of next week, probably on Monday or Tuesday."',
+     "Tuesday", "1997-04-22"),
+    ("The bombing last week, on Tuesday, killed ten.", "Tuesday", "1997-04-08"),
+])
+def test_a_weekday_narrowing_the_week_named_before_is_in_that_week(nlp, sentence, text, value):
+    article = temporal.tag(sentence, date(1997, 4, 19), nlp=nlp)
+    m = mention(article, text)
+    assert (m.value, m.anchor) == (value, "mention:0")
 
 
 def test_weekdays_without_a_parse_use_lexical_cues():

@@ -455,6 +455,9 @@ def resolve_weekday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
             d = weekday_from(ref, wd, 1)
         elif rel == "this":
             d = ref + timedelta(days=wd - ref.isoweekday())
+        elif (week := _week_just_named(m, ctx)) is not None:
+            # "next week, probably on Monday or Tuesday": a day of that week
+            d, r.anchor = week[1].start() + timedelta(days=wd - 1), f"mention:{week[0]}"
         else:
             t = ctx.tense()
             prev = ref - timedelta(days=(ref.isoweekday() - wd) % 7)
@@ -473,6 +476,25 @@ def resolve_weekday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if g.get("dayshift"):
         r.point = _shift_day(r.point, g["dayshift"])
     return r
+
+
+_NARROWING = re.compile(r"[\s,;:(\u2013\u2014-]*(?:(?:probably|possibly|likely|perhaps|maybe|"
+                        r"most likely|either|on|or|and|as early as|as soon as|"
+                        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)[\s,]+)*$", re.IGNORECASE)
+
+
+def _week_just_named(m: Mention, ctx: Context) -> Optional[tuple[int, Point]]:
+    """The week named just before a weekday, when only a comma and words
+    such as "probably on" (or other weekdays) stand between: "next week,
+    probably on Monday or Tuesday"."""
+    if not ctx.history:
+        return None
+    idx, point = ctx.history[-1]
+    between = ctx.article.text[ctx.article.mentions[idx].end:m.start]
+    if point.gran != "week" or point.year is None or ctx.sentence_of.get(idx) != m.sentence \
+            or len(between) > 40 or not _NARROWING.fullmatch(between):
+        return None
+    return idx, point
 
 
 def weekday_from(base: date, wd: int, direction: int) -> date:
