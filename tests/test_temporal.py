@@ -214,6 +214,11 @@ RELATIVE = [
      "DATE", "2025-W48", "2025-11-24", "2025-11-30", "week", ""),
     ("Negotiators worked through the weekend.", date(2025, 11, 24), "the weekend",
      "DATE", "2025-W47-WE", "2025-11-22", "2025-11-23", "week", ""),
+    # "by the weekend" is a deadline, not "by the day" (distributive)
+    ("Officials said the storm could hit the coast by the weekend.", date(2013, 3, 14),
+     "the weekend", "DATE", "2013-W11-WE", "2013-03-16", "2013-03-17", "week", ""),
+    ("The work was finished by the weekend.", date(2013, 3, 14),
+     "the weekend", "DATE", "2013-W10-WE", "2013-03-09", "2013-03-10", "week", ""),
     ("The results will be published early next year.", FRI, "early next year",
      "DATE", "2026", "2026-01-01", "2026-12-31", "year", "START"),
     ("Sales rose from $40 million a year earlier.", FRI, "a year earlier",

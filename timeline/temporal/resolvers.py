@@ -662,8 +662,9 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if rel in ("the", "that", "the same", "that same") and not mod \
             and re.match(r"\s+(?:before|after|earlier|later)\b", after):
         return None                        # "the year before": a signal, not a date
-    if rel == "the" and not mod and re.search(r"\b(?:by|per|a)\s+$", text[max(0, m.start - 6):m.start]):
-        return None                        # "louder by the month": distributive
+    if rel == "the" and not mod and gran != "weekend" \
+            and re.search(r"\b(?:by|per|a)\s+$", text[max(0, m.start - 6):m.start]):
+        return None                        # "louder by the month": distributive (not "by the weekend")
     if g.get("dir"):                       # "the day before,": next to the date named before
         rel = "the previous" if norm(g["dir"]) in ("before", "earlier") else "the following"
     if rel == "the" and not mod and gran in ("day", "part", "decade", "century") \
@@ -797,7 +798,12 @@ def _weekend(ctx: Context, rel: str) -> Point:
     elif rel in ("next", "the next"):
         step = 1 if on_weekend else 0
     elif rel in ("the", "that"):
-        step = 0 if on_weekend or ctx.tense() == "future" else -1
+        t = ctx.tense()
+        m = ctx.mention
+        deadline = m is not None and t != "past" and re.search(
+            r"\b(?:by|until|till|before)\s+$", ctx.article.text[max(0, m.start - 8):m.start])
+        # "could hit the coast by the weekend" (no tense told): the coming one
+        step = 0 if on_weekend or t == "future" or deadline else -1
     else:                                   # this, coming, current
         step = 0
     return replace(week.shift(step, "week"), gran="weekend")
