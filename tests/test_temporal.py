@@ -361,6 +361,16 @@ def test_a_movable_feast_without_a_year_has_no_day(nlp):
     assert mention(dated, "Easter 2026").value == "2026-04-05"
 
 
+@pytest.mark.parametrize("sentence,value", [
+    ("The deal was announced on 12/03/2013.", "2013-03-12"),   # 3 December lies ahead
+    ("The deal will be signed on 12/03/2013.", "2013-12-03"),
+    ("The deal was announced on 11/21/2012.", "2012-11-21"),
+])
+def test_a_numeric_date_in_a_past_clause_is_not_after_publication(nlp, sentence, value):
+    article = temporal.tag(sentence, date(2013, 3, 14), nlp=nlp)
+    assert article.mentions[0].value == value
+
+
 def test_the_month_of_march_is_march(nlp):
     article = temporal.tag("The museum was closed in the month of March. In the month of Ramadan "
                            "they fast.", date(1997, 4, 25), nlp=nlp)

@@ -300,11 +300,25 @@ def _resolve_calendar(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         r.point = make(year)
         if r.point.start() is None:
             return None                   # "February 30"
+        if m.rule == "numeric_date":
+            r.point = _day_first_if_past(r.point, ctx)
         return r
     r.point, r.anchor, r.confidence = place_named(ctx, make, g.get("rel"), gran)
     if r.point.year is None and gran == "day":
         _year_from_text(ctx, r)
     return r
+
+
+def _day_first_if_past(point: Point, ctx: Context) -> Point:
+    """"announced on 12/03/2013", written on 14 March 2013: read month first
+    it lies ahead of publication, which a past clause rules out; read day
+    first (12 March) it does not.  Otherwise the American order stands."""
+    if ctx.pub is None or point.month == point.dom or point.dom > 12 or point.start() <= ctx.pub:
+        return point
+    swapped = Point("day", point.year, point.dom, point.month)
+    if swapped.start() is not None and swapped.start() <= ctx.pub and ctx.tense() == "past":
+        return swapped
+    return point
 
 
 def _day_of_month(day: int, r: Result, ctx: Context) -> Result:
