@@ -81,6 +81,12 @@ def test_every_pattern_example_is_found_in_running_text():
 WEEKDAYS = [
     # sentence, publication, expression, value
     ("He left last week and met her on Friday.", date(1997, 4, 19), "Friday", "1997-04-18"),
+    # a deferral in the past tells of the day it happened; "until" looks ahead
+    ("Flights were postponed because of thick fog on Saturday.", date(2006, 11, 19),
+     "Saturday", "2006-11-18"),
+    ("The vote was postponed until Tuesday.", date(2006, 11, 19), "Tuesday", "2006-11-21"),
+    ("The leaders agreed to meet on Tuesday.", date(2006, 11, 19), "Tuesday", "2006-11-21"),
+    ("The index will rise 3 points on Friday.", date(2006, 12, 13), "Friday", "2006-12-15"),
     # an adjective of intent before an infinitive looks ahead, even in a past clause
     ("The troops were due to arrive in Durres by Friday.", date(1997, 4, 16), "Friday",
      "1997-04-18"),
@@ -513,6 +519,9 @@ def test_two_years_joined_by_and_are_two_mentions(nlp):
 
 DURATIONS = [
     # sentence, expression, type, value, mod
+    ("The paper is published daily in Moscow.", "daily", "SET", "P1D", ""),
+    ("Exports increased by five percent in the following years.", "the following years",
+     "DURATION", "PXY", ""),
     # an unsaid number of units between two events
     ("She flew into Vietnam just days after a group highlighted low pay.", "days", "DURATION",
      "PXD", ""),
@@ -575,6 +584,7 @@ def test_compound_ages_are_not_durations(nlp):
 NOT_DATES = [
     "It may rain in the capital.",
     "The paper, a radical daily, reported it.",
+    "It was reported by the respected Vedomosti business daily in Moscow.",
     "She led the March of the Combatant Mothers through the capital.",
     "The March of Dimes raised money for research.",
     "The French daily Le Figaro quoted the minister.",
@@ -655,6 +665,14 @@ YEAR_CHOICE = [
     # a past clause keeps the month before publication even when the next
     # one is only weeks away ...
     ("The jet crashed in January.", date(2006, 12, 15), "January", "2006-01"),
+    # a plan made in the past: a month is the nearest, not the next one
+    ("The cartel decided in October to reduce its output from the beginning of November.",
+     date(2006, 12, 15), "the beginning of November", "2006-11"),
+    # a base of comparison is behind, even in a future clause
+    ("Fourth quarter GDP will grow by 0.6 percent from the third quarter.", date(2006, 12, 13),
+     "the third quarter", "2006-Q3"),
+    ("Sales will rise next year compared with September.", date(2006, 12, 13), "September",
+     "2006-09"),
     # a bare participle takes the tense of the clause it hangs on
     ("The stock has fluctuated sharply, rising to a high in June from $29.75 in March.",
      date(1989, 10, 30), "March", "1989-03"),

@@ -476,7 +476,7 @@ def resolve_weekday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
             t = ctx.tense()
             prev = ref - timedelta(days=(ref.isoweekday() - wd) % 7)
             nxt = ref + timedelta(days=(wd - ref.isoweekday()) % 7)
-            if t == "future":
+            if t in ("future", "prospective"):
                 d = nxt
             elif t == "past":
                 d = prev
@@ -817,7 +817,7 @@ def _weekend(ctx: Context, rel: str) -> Point:
         deadline = m is not None and t != "past" and re.search(
             r"\b(?:by|until|till|before)\s+$", ctx.article.text[max(0, m.start - 8):m.start])
         # "could hit the coast by the weekend" (no tense told): the coming one
-        step = 0 if on_weekend or t == "future" or deadline else -1
+        step = 0 if on_weekend or t in ("future", "prospective") or deadline else -1
     else:                                   # this, coming, current
         step = 0
     return replace(week.shift(step, "week"), gran="weekend")

@@ -1,5 +1,6 @@
 """The tense of the clause holding an expression: "past", "future",
-"present" or "" (unknown).
+"present", "prospective" (ahead of a past moment: "agreed to meet on
+Tuesday") or "" (unknown).
 
 A year-less date is placed by it: "met on Friday" is the Friday before the
 publication date, "will meet on Friday" the one after.  With a spaCy parse
@@ -93,8 +94,10 @@ def verb_tense(verb, depth: int = 0) -> str:
             and (verb.tag_ == "VB" or (verb.tag_ == "VBN" and "be" in words)):
         return "future"     # "could attack on Monday", "could be held on Monday";
                             # not "may have left on Monday"
+    deferred = verb.lemma_ in cues["deferral_verbs"] and (
+        verb.tag_ == "VBD" or verb.tag_ == "VBN" and words & {"was", "were"})
     if verb.lemma_ in cues["future_verbs"] and (aux or verb.tag_ != "VBN") \
-            and not words & set(cues["past_perfect_auxiliaries"]):
+            and not words & set(cues["past_perfect_auxiliaries"]) and not deferred:
         return "future"     # "has scheduled ... Thursday"; not "a meeting planned for ...",
                             # nor "had been scheduled to expire Friday"
     if (verb.tag_ == "VB" or verb.tag_ == "VBN" and "be" in words) \
@@ -106,8 +109,12 @@ def verb_tense(verb, depth: int = 0) -> str:
         if gov.i != verb.i and gov.pos_ in ("VERB", "AUX") and depth < 3:
             if _past_perfect(gov):
                 return "past"       # "had been scheduled to expire Friday": the plan is over
-            if verb_tense(gov, depth + 1) == "past" and gov.lemma_ not in cues["intent_verbs"] \
-                    and not intent:
+            if verb_tense(gov, depth + 1) == "past":
+                if gov.lemma_ in cues["intent_verbs"] or intent:
+                    # ahead of a past moment ("decided in October to cut output
+                    # from November"): a weekday lies ahead ("agreed to meet
+                    # Tuesday"), a month is the nearest
+                    return "prospective"
                 return ""           # (not "were due to arrive by Friday": ahead)
         return "future"
     if verb.tag_ == "VBG" and not aux and verb.dep_ in _NONFINITE and depth < 3:
