@@ -665,6 +665,11 @@ YEAR_CHOICE = [
     # a past clause keeps the month before publication even when the next
     # one is only weeks away ...
     ("The jet crashed in January.", date(2006, 12, 15), "January", "2006-01"),
+    # the second of two joined months comes from the first one on
+    ("The two reports are due in April and May.", date(2006, 12, 14), "May", "2007-05"),
+    ("Elections will be held between November and January.", date(2006, 12, 14), "January",
+     "2008-01"),
+    ("Talks were held in December and January.", date(2006, 2, 14), "January", "2006-01"),
     # a plan made in the past: a month is the nearest, not the next one
     ("The cartel decided in October to reduce its output from the beginning of November.",
      date(2006, 12, 15), "the beginning of November", "2006-11"),

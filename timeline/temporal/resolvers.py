@@ -155,6 +155,13 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
     if not cands:
         return make(None), "none", 0.5
     here = Point.of_day(ref, cands[0].gran if cands[0].gran != "day" else "day").start()
+    if not rel and (first := _paired_with(ctx, cands[0].gran)) is not None:
+        # "between November and January", "in April and May": the second
+        # is the first of its name from the first one on
+        after = [p for p in (make(first.year), make(first.year + 1))
+                 if p.start() and p.start() >= first.start()]
+        if after:
+            return min(after, key=Point.start), "publication", 0.8
     if rel in ("last", "past", "the past", "this past"):
         before = [p for p in cands if p.start() < here]
         if rel == "last" and gran == "month" and len(before) > 1:
@@ -187,6 +194,22 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
         return max(begun, key=Point.start), "publication", 0.85
     middles = [(p.start() + (p.end() - p.start()) / 2, p) for p in cands]
     return pick(middles, ref, t), "publication", 0.8
+
+
+_PAIRING = re.compile(r"\s*(?:,|and|or|to|through|until|till|-|\u2013|\u2014)\s*(?:(?:in|on)\s+)?",
+                      re.IGNORECASE)
+
+
+def _paired_with(ctx: Context, gran: str) -> Optional[Point]:
+    """The date of the same granularity written just before the current
+    one and joined to it ("November and January", "May-June"), else None."""
+    if not ctx.history or ctx.mention is None:
+        return None
+    idx, point = ctx.history[-1]
+    if point.gran != gran or point.year is None or idx >= len(ctx.article.mentions):
+        return None
+    between = ctx.article.text[ctx.article.mentions[idx].end:ctx.mention.start]
+    return point if _PAIRING.fullmatch(between) else None
 
 
 def discussed(ctx: Context, gran: str, reported: bool = False) -> tuple[Optional[Point], str]:
