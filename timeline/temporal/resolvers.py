@@ -86,6 +86,21 @@ class Context:
                 return idx, p
         return None
 
+    def joined_to_last(self, gran: str, joiner: re.Pattern,
+                       limit: int = 40) -> Optional[tuple[int, Point]]:
+        """The date named last, when it is of ``gran``, in the current
+        mention's sentence, and only text that ``joiner`` matches whole (at
+        most ``limit`` characters) stands between the two: "November and
+        January", "next week, probably on Monday"."""
+        if not self.history or self.mention is None:
+            return None
+        idx, point = self.history[-1]
+        if point.gran != gran or point.year is None or idx >= len(self.article.mentions) \
+                or self.sentence_of.get(idx) != self.mention.sentence:
+            return None
+        between = self.article.text[self.article.mentions[idx].end:self.mention.start]
+        return (idx, point) if len(between) <= limit and joiner.fullmatch(between) else None
+
     def anchor_point(self, gran: str) -> tuple[Optional[Point], str]:
         """The publication date as a granule of ``gran`` (None without one)."""
         if self.pub is None:
@@ -155,9 +170,10 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
     if not cands:
         return make(None), "none", 0.5
     here = Point.of_day(ref, cands[0].gran if cands[0].gran != "day" else "day").start()
-    if not rel and (first := _paired_with(ctx, cands[0].gran)) is not None:
+    if not rel and (joined := ctx.joined_to_last(cands[0].gran, _PAIRING)) is not None:
         # "between November and January", "in April and May": the second
         # is the first of its name from the first one on
+        first = joined[1]
         after = [p for p in (make(first.year), make(first.year + 1))
                  if p.start() and p.start() >= first.start()]
         if after:
@@ -196,20 +212,9 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
     return pick(middles, ref, t), "publication", 0.8
 
 
+# what joins two dates of one kind: "November and January", "May-June"
 _PAIRING = re.compile(r"\s*(?:,|and|or|to|through|until|till|-|\u2013|\u2014)\s*(?:(?:in|on)\s+)?",
                       re.IGNORECASE)
-
-
-def _paired_with(ctx: Context, gran: str) -> Optional[Point]:
-    """The date of the same granularity written just before the current
-    one and joined to it ("November and January", "May-June"), else None."""
-    if not ctx.history or ctx.mention is None:
-        return None
-    idx, point = ctx.history[-1]
-    if point.gran != gran or point.year is None or idx >= len(ctx.article.mentions):
-        return None
-    between = ctx.article.text[ctx.article.mentions[idx].end:ctx.mention.start]
-    return point if _PAIRING.fullmatch(between) else None
 
 
 def discussed(ctx: Context, gran: str, reported: bool = False) -> tuple[Optional[Point], str]:
@@ -492,7 +497,7 @@ def resolve_weekday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
             d = weekday_from(ref, wd, 1)
         elif rel == "this":
             d = ref + timedelta(days=wd - ref.isoweekday())
-        elif (week := _week_just_named(m, ctx)) is not None:
+        elif (week := ctx.joined_to_last("week", _NARROWING)) is not None:
             # "next week, probably on Monday or Tuesday": a day of that week
             d, r.anchor = week[1].start() + timedelta(days=wd - 1), f"mention:{week[0]}"
         else:
@@ -515,23 +520,11 @@ def resolve_weekday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     return r
 
 
+# what stands between a week and a weekday narrowing it: "next week,
+# probably on Monday or Tuesday"
 _NARROWING = re.compile(r"[\s,;:(\u2013\u2014-]*(?:(?:probably|possibly|likely|perhaps|maybe|"
                         r"most likely|either|on|or|and|as early as|as soon as|"
                         r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)[\s,]+)*$", re.IGNORECASE)
-
-
-def _week_just_named(m: Mention, ctx: Context) -> Optional[tuple[int, Point]]:
-    """The week named just before a weekday, when only a comma and words
-    such as "probably on" (or other weekdays) stand between: "next week,
-    probably on Monday or Tuesday"."""
-    if not ctx.history:
-        return None
-    idx, point = ctx.history[-1]
-    between = ctx.article.text[ctx.article.mentions[idx].end:m.start]
-    if point.gran != "week" or point.year is None or ctx.sentence_of.get(idx) != m.sentence \
-            or len(between) > 40 or not _NARROWING.fullmatch(between):
-        return None
-    return idx, point
 
 
 def weekday_from(base: date, wd: int, direction: int) -> date:
@@ -723,10 +716,12 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         # "In 2000, the year the data was collected": that year
         r.point, r.anchor = Point("year", int(appositive.group(1))), "none"
         return r
-    if unit == "year" and rel == "the" and not mod and _YEAR_TO.match(text, m.end):
+    if unit == "year" and rel == "the" and not mod and (to := _YEAR_TO.match(text, m.end)) \
+            and (not to["month"] or lookup("months", to["month"])):
         r.type, r.value = "DURATION", "P1Y"   # "for the year ended Sept. 30", "the year to March"
         return r
-    if unit == "month" and rel == "the" and not mod and _MONTH_OF.match(text, m.end):
+    if unit == "month" and rel == "the" and not mod and (of := _MONTH_OF.match(text, m.end)) \
+            and (of["name"][:1].isupper() or lookup("months", of["name"])):
         return None                        # "in the month of March": March alone is the date
                                            # ("the month of Ramadan": no month of ours)
     relative = rules().vocab["relative_words"]
@@ -768,10 +763,10 @@ def resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     return r
 
 
-_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# (the word after "to" / "of" is looked up in the months table)
 _YEAR_TO = re.compile(r"\s+(?:ended|ending|ends|to\s+date\b|to\s+(?:end-|the\s+end\s+of\s+)?"
-                      + _MONTH_NAME + r"(?!\w))", re.IGNORECASE)
-_MONTH_OF = re.compile(r"\s+of\s+(?:" + _MONTH_NAME + r"(?!\w)|(?-i:[A-Z]))", re.IGNORECASE)
+                      r"(?P<month>[A-Za-z]+\.?)(?!\w))", re.IGNORECASE)
+_MONTH_OF = re.compile(r"\s+of\s+(?P<name>[A-Za-z]+\.?)(?!\w)")
 _APPOSITION = re.compile(r"\b((?:1[5-9]|20)\d\d)(?:,|\s+(?:is|was|will\s+be|be|became|becomes))\s*$")
 _ENDED = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends)\s+(?P<month>[A-Za-z]+)\.?\s+"
                     r"(?P<day>\d{1,2})\b(?:,?\s+(?P<year>(?:19|20)\d\d))?")
@@ -861,6 +856,8 @@ def resolve_vicinity(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
 
 _BACK = {"year-earlier", "year-ago", "year earlier", "year ago", "prior-year", "previous-year",
          "a year ago", "last year", "a year earlier"}
+_BACK_WORDS = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(_BACK, key=len, reverse=True)))
+                         + r")(?![\w-])")
 _PERIOD_DURATIONS = {"nine months": "P9M", "six months": "P6M", "three months": "P3M"}
 
 
@@ -879,10 +876,9 @@ def resolve_yearago(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return None                        # "over that period" (2007-2013): no quarter meant
     gran = {"half": "half", "fiscal year": "year"}.get(unit, "quarter")
     words = norm(m.text)
-    # the year back may follow another word: "the comparable year-ago quarter"
-    back = rel in _BACK or words.startswith("last year") \
-        or any(w in words.split(" ") for w in ("year-earlier", "year-ago", "prior-year", "previous-year")) \
-        or words.endswith(("last year", "a year ago", "a year earlier"))
+    # a year back anywhere in the words: "last year's quarter", "the
+    # comparable year-ago quarter", "the quarter a year ago"
+    back = bool(_BACK_WORDS.search(words))
     if rel == "current":
         base, r.anchor = ctx.anchor_point(gran)
     else:
