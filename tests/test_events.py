@@ -717,6 +717,11 @@ def _with_sentences(rows: list[dict], texts: list[str]) -> pd.DataFrame:
                           "text": t} for r, t in zip(rows, texts)])
 
 
+def _events_of(rows: list[dict], texts: list[str]) -> list:
+    """The merged events of ``rows`` whose sentences are ``texts``."""
+    return merged(rows, _with_sentences(rows, texts))[1]
+
+
 def test_close_sentences_with_conflicting_figures_stay_apart():
     texts = ["Bilateral trade totaled 475 million U.S. dollars in 2005.",
              "Bilateral trade amounted to 197 million U.S. dollars in 2005."]
@@ -724,13 +729,9 @@ def test_close_sentences_with_conflicting_figures_stay_apart():
                     end="2005-12-31", granularity="year"),
             mention("ahram-2:m0", "ahram-2", "2005-01-01", "amount", "Bilateral trade",
                     end="2005-12-31", granularity="year")]
-    docs = _with_sentences(rows, texts)
-    _, evs = merged(rows, docs)
-    assert len(evs) == 2
+    assert len(_events_of(rows, texts)) == 2
     texts[1] = texts[1].replace("197", "475")            # the same figure: one event
-    docs = _with_sentences(rows, texts)
-    _, evs = merged(rows, docs)
-    assert len(evs) == 1
+    assert len(_events_of(rows, texts)) == 1
     assert events.sentence_numbers("1,200 troops and 3.5 percent in 2005 on Nov. 20") == {
         "1200", "3.5", "20"}
 
@@ -745,14 +746,10 @@ def test_different_named_actors_of_one_predicate_stay_apart():
             mention("ahram-2:m0", "ahram-2", "2005-11-10", "condemn", "Iraq",
                     "the three suicide bombing attacks on three hotels")]
     rows[0]["entities"], rows[1]["entities"] = "John Howard; Jordan", "Iraq; Amman"
-    docs = _with_sentences(rows, texts)
-    _, evs = merged(rows, docs)
-    assert len(evs) == 2
+    assert len(_events_of(rows, texts)) == 2
     # the same country by another name in the sentence: still one event
     texts[0] = texts[0].replace("in Jordan", "in Jordan, echoing Iraq")
-    docs = _with_sentences(rows, texts)
-    _, evs = merged(rows, docs)
-    assert len(evs) == 1
+    assert len(_events_of(rows, texts)) == 1
 
 
 def test_close_sentences_need_a_related_predicate_or_actor():
