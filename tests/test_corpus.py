@@ -262,15 +262,17 @@ def test_jsonl_good_and_malformed_lines():
     assert docs["j2"].url == "https://example.org/j2"
     assert docs["7"].text == "A numeric id."
     assert docs["j6"].published is None
-    assert docs["articles-8"].text.startswith("An article without an id")
+    derived = corpus.derived_id("articles", "An article without an id, published yesterday.")
+    assert docs[derived].text.startswith("An article without an id")
     reasons = {r.reason.split(":")[0]: r for r in rejects}
     assert reasons["line 4"].reason.startswith("line 4: not valid JSON")
     assert "a list where an object was expected" in reasons["line 5"].reason
-    assert "no 'text' field" in reasons["line 6"].reason
+    assert "no text field (its fields: " in reasons["line 6"].reason
+    assert "--field text=NAME" in reasons["line 6"].reason
     assert "'text' is a number" in reasons["line 7"].reason
-    assert reasons["line 8"].action == "kept as articles-8"
+    assert reasons["line 8"].action == f"kept as {derived}"
     assert reasons["line 9"].action == "kept without a date"
-    assert set(docs) == {"j1", "j2", "j6", "7", "articles-8"}
+    assert set(docs) == {"j1", "j2", "j6", "7", derived}
 
 
 def test_csv_good_and_malformed_lines():
@@ -287,9 +289,11 @@ def test_csv_good_and_malformed_lines():
 
 
 def test_csv_without_text_column(tmp_path):
-    (tmp_path / "x.csv").write_text("id,body\n1,hello\n", encoding="utf-8")
+    (tmp_path / "x.csv").write_text("id,words\n1,hello\n", encoding="utf-8")
     articles, rejects = corpus.load(tmp_path / "x.csv")
-    assert articles == [] and rejects[0].reason == "no 'text' column in the header"
+    assert articles == [] and rejects[0].reason == (
+        "no text column in the header (its columns: id, words); name the one holding the "
+        "text with --field text=NAME")
 
 
 def test_manifest_given_as_the_corpus_reads_its_folder():
