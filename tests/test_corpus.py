@@ -271,6 +271,7 @@ def test_jsonl_good_and_malformed_lines():
     assert "--field text=NAME" in reasons["line 6"].reason
     assert "'text' is a number" in reasons["line 7"].reason
     assert reasons["line 8"].action == f"kept as {derived}"
+    assert "no 'id' and no 'url'" in reasons["line 8"].reason
     assert reasons["line 9"].action == "kept without a date"
     assert set(docs) == {"j1", "j2", "j6", "7", derived}
 

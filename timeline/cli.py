@@ -7,8 +7,10 @@
 
 Exit codes: 0 done (rejected inputs are listed in rejects.csv), 1 a failure
 while working (a notebook cell, an unexpected error), 2 bad arguments (found
-before any work), 3 ``--strict`` and some input was rejected.  No traceback
-reaches the user unless TIMELINE_DEBUG=1.
+before any work), 3 ``--strict`` and some input was rejected, 4 no article
+was read (one line says what was found instead).  No traceback reaches the
+user unless TIMELINE_DEBUG=1.  Text from the input (file names, ids, reasons)
+is printed through :func:`timeline.terminal.safe_for_terminal`.
 """
 
 from __future__ import annotations
@@ -49,9 +51,16 @@ def _corpus(path: Optional[str]) -> Path:
     return corpus
 
 
-def _out(path: Optional[str], corpus: Path) -> Path:
-    """The output folder, created and shown writable before any work."""
-    out = Path(path) if path else DEFAULT_OUTPUTS / corpus.resolve().stem
+def _out(path: Optional[str], corpus: Optional[Path]) -> Path:
+    """The output folder, created and shown writable before any work; never
+    inside the corpus folder (each run would read the last one's tables)."""
+    from .corpus import CorpusError, check_out_folder
+
+    out = Path(path) if path else DEFAULT_OUTPUTS / (corpus.resolve().stem if corpus else "urls")
+    try:
+        check_out_folder(corpus, out)
+    except CorpusError as error:
+        raise UsageError(str(error)) from None
     probe = out
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
@@ -90,9 +99,13 @@ def cmd_run(args) -> int:
         return 1
     _print_rejects(out)
     summary = out / "summary.json"
-    if summary.exists():
-        print(_summary_line(json.loads(summary.read_text("utf-8"))))
+    facts = json.loads(summary.read_text("utf-8")) if summary.exists() else {}
+    if facts:
+        print(_summary_line(facts))
     print(f"wrote {result.out}")
+    if facts.get("nothing_read"):
+        print(f"timeline run: {facts['nothing_read']} in {_safe(corpus)}", file=sys.stderr)
+        return 4
     if args.strict and _count_rejects(out) > 0:
         print(f"timeline run: --strict: {_count_rejects(out)} input(s) rejected "
               f"(see {out / 'rejects.csv'})", file=sys.stderr)
@@ -105,7 +118,17 @@ def _print_rejects(out: Path) -> None:
     if path.exists():
         from .tables import read_csv
         for reject in read_csv(path).itertuples():
-            print(f"rejected {reject.input}: {reject.reason} ({reject.action})", file=sys.stderr)
+            print(_reject_line(reject), file=sys.stderr)
+
+
+def _safe(text) -> str:
+    from .terminal import safe_for_terminal
+    return safe_for_terminal(text)
+
+
+def _reject_line(reject) -> str:
+    """One printed line for a row of rejects.csv, its input-derived text escaped."""
+    return f"rejected {_safe(reject.input)}: {_safe(reject.reason)} ({_safe(reject.action)})"
 
 
 def _count_rejects(out: Path) -> int:
@@ -126,26 +149,38 @@ def _summary_line(summary: dict) -> str:
 def cmd_extract(args) -> int:
     from . import pipeline
 
-    corpus = _corpus(args.corpus)
+    from .corpus import parse_field_options
+
+    corpus = _corpus(args.corpus) if args.corpus or not args.url else None
     default_published = _iso_date(args.default_published)
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    try:
+        fields = parse_field_options(args.field)
+    except ValueError as error:
+        raise UsageError(f"--field: {error}") from None
     out = _out(args.out, corpus)
+    fetch_cache = args.fetch_cache or (f"{args.store}.pages" if args.store
+                                       else str(out.parent / f"{out.name}.pages"))
     result = pipeline.extract(corpus, default_published=default_published,
                               infer_dates=args.infer_dates, undated=args.undated,
                               store=args.store, workers=args.workers, engine=args.engine,
-                              scheduler=args.scheduler, progress=False if args.quiet else None)
+                              scheduler=args.scheduler, progress=False if args.quiet else None,
+                              fields=fields, date_order=args.date_order, urls=args.url or (),
+                              fetch_cache=fetch_cache, exclude=[out])
     pipeline.write_tables(result, out, raw=args.raw_csv)
     if not args.no_figure:
         from . import figure
         figure.write_html(figure.timeline_figure(result.events, result.documents),
                           out / "timeline.html")
     for reject in result.rejects.itertuples():
-        print(f"rejected {reject.input}: {reject.reason} ({reject.action})", file=sys.stderr)
-    if result.summary.get("articles", 0) == 0:
-        print(f"timeline extract: no article found in {corpus}", file=sys.stderr)
+        print(_reject_line(reject), file=sys.stderr)
     print(result.summary_line())
     print(f"wrote {out}")
+    if result.summary.get("nothing_read"):
+        where = _safe(corpus) if corpus else "the URLs given"
+        print(f"timeline extract: {result.summary['nothing_read']} in {where}", file=sys.stderr)
+        return 4
     if args.strict and len(result.rejects):
         return 3
     return 0
@@ -210,6 +245,16 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--no-figure", action="store_true", help="do not write timeline.html")
     ext.add_argument("--strict", action="store_true", help="exit 3 if any input was rejected")
     ext.add_argument("--quiet", action="store_true", help="no progress bar")
+    ext.add_argument("--field", action="append", metavar="FIELD=NAME",
+                     help="where a record holds an article field, e.g. text=content, "
+                          "published=date, source=source.name (repeatable)")
+    ext.add_argument("--date-order", choices=("DMY", "MDY", "YMD"),
+                     help="order of all-numeric publication dates such as 05/06/2025 "
+                          "(default: only ISO dates are all-numeric)")
+    ext.add_argument("--url", action="append", metavar="URL",
+                     help="a web page to fetch and read (repeatable)")
+    ext.add_argument("--fetch-cache", metavar="DIR",
+                     help="folder keeping fetched pages (default: beside --out or --store)")
     ext.set_defaults(func=cmd_extract)
 
     ev = sub.add_parser("evaluate", help="TempEval-3 Task A figures on gold TimeML")

@@ -59,9 +59,12 @@ class Tables:
     def summary_line(self) -> str:
         """One line: articles read, rejected and duplicate, mentions, events, seconds."""
         s = self.summary
-        return (f"{s.get('articles', 0)} articles read, {s.get('rejected', 0)} rejected, "
+        line = (f"{s.get('articles', 0)} articles read, {s.get('rejected', 0)} rejected, "
                 f"{s.get('duplicates', 0)} duplicate, {s.get('mentions', 0)} mentions, "
                 f"{s.get('events', 0)} events, {s.get('seconds', 0):.1f} s")
+        note = corpus_mod.undated_note(s.get("undated_articles", 0),
+                                       s.get("unresolved_mentions", 0))
+        return f"{line}; {note}" if note else line
 
 
 # --- one batch of articles ---------------------------------------------------
@@ -91,7 +94,10 @@ def process_batch(articles: list[Article], nlp=None, options: Options | None = N
     def prepare(article: Article) -> None:
         sentences.split(article)
         if options.infer_dates and article.published is None:
-            temporal.infer_publication_date(article)
+            # a full dateline first ("Published: 21 Nov 2025"), then a day and month
+            # whose year comes from the text
+            if not corpus_mod.infer_from_dateline(article):
+                temporal.infer_publication_date(article)
         temporal.find(article)
         if options.undated:
             for sent in article.sentences:
@@ -208,7 +214,11 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             infer_dates: bool = False, undated: bool = False, store: str | Path | None = None,
             workers: int = 1, engine: str = "local", scheduler: Optional[str] = None,
             batch_size: int = 32, model: Optional[str] = None,
-            progress: Optional[bool] = None, max_chars: int = 2_000_000) -> Tables:
+            progress: Optional[bool] = None, max_chars: int = 2_000_000,
+            fields: dict | list | None = None, date_order: Optional[str] = None,
+            urls: Iterable[str] = (), fetch_cache: str | Path | None = None,
+            fetch_delay: float = 1.0, fetch_timeout: float = 20.0,
+            exclude: Iterable[str | Path] = (), out: str | Path | None = None) -> Tables:
     """Extract documents, temporal expressions and events from a corpus.
 
     corpus: a folder of .txt files (with optional manifest.csv), a .jsonl or
@@ -222,7 +232,25 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     engine: "local" (this machine, ``workers`` processes) or "dask" (a Dask
         cluster: ``scheduler`` is the address of a running one, else a local
         cluster of ``workers`` processes is started); see :mod:`timeline.scale`.
+    fields: field names of records, ``{"text": "content", "published": "date"}``
+        or ``["text=content"]`` (the ``--field`` option); tried before the
+        synonyms of ``resources/corpus/fields.toml``.
+    date_order: "DMY", "MDY" or "YMD" for all-numeric publication dates
+        other than ISO (``--date-order``); None refuses them with a reject.
+    urls: web pages to fetch and read besides the corpus (``--url``); the
+        corpus may then be None.
+    fetch_cache, fetch_delay, fetch_timeout: the folder keeping fetched
+        pages (default ``~/.cache/timeline/pages``), the seconds between two
+        requests to one host, and the seconds to wait for an answer.
+    exclude: paths inside the corpus never read (the run's output folder ...);
+        the store and the fetch cache are always excluded.
+    out: the folder the tables will be written to, if known: one inside the
+        corpus folder raises :class:`~timeline.corpus.CorpusError` before any
+        work (each run would read the last one's tables as articles).
     """
+    if out is not None:
+        corpus_mod.check_out_folder(corpus, out)
+        exclude = [*exclude, out]
     started = time.perf_counter()
     options = Options(infer_dates=infer_dates, undated=undated)
     default_published = _parse_date(default_published)
@@ -239,9 +267,15 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         db.start_run()
     duplicates = corpus_mod.DuplicateIndex()
 
+    skip = list(exclude) + ([store, f"{store}.wal"] if store else []) \
+        + ([fetch_cache] if fetch_cache else [])
+    fetch = {"cache_dir": fetch_cache, "delay": fetch_delay, "timeout": fetch_timeout}
+
     def articles_to_process() -> Iterator[Article]:
         for item in corpus_mod.iter_corpus(corpus, default_published=default_published,
-                                           max_chars=max_chars):
+                                           max_chars=max_chars, fields=fields,
+                                           date_order=date_order, urls=urls, fetch=fetch,
+                                           exclude=skip):
             if isinstance(item, corpus_mod.Reject):
                 rejects.append(item)
                 continue
@@ -307,12 +341,33 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         "duplicates": counts["duplicates"], "unchanged": counts["skipped_known"],
         "documents": len(documents), "mentions": len(mentions), "events": len(event_table),
         "seconds": round(time.perf_counter() - started, 2),
+        **undated_counts(documents, mentions),
     }
+    if counts["articles"] == 0 and len(documents) == 0:
+        summary["nothing_read"] = corpus_mod.nothing_read(reject_table["reason"])
     if db is not None:
         db.replace_events(event_table)
         db.finish_run(summary)
         db.close()
     return Tables(documents, mentions, event_table, reject_table, summary)
+
+
+def undated_counts(documents: pd.DataFrame, mentions: pd.DataFrame) -> dict:
+    """``undated_articles``: documents (duplicates aside) with no publication
+    date; ``unresolved_mentions``: dates and times with no interval, which
+    is what relative expressions of undated articles become."""
+    def blank(table: pd.DataFrame, column: str) -> pd.Series:
+        if column not in table.columns:
+            return pd.Series(True, index=table.index)
+        return table[column].fillna("").astype(str).str.strip().eq("")
+
+    undated = int((blank(documents, "published") & blank(documents, "duplicate_of")).sum()) \
+        if len(documents) else 0
+    unresolved = 0
+    if len(mentions) and "type" in mentions.columns:
+        dated_kinds = mentions["type"].isin(["DATE", "TIME"])
+        unresolved = int((dated_kinds & blank(mentions, "date_start")).sum())
+    return {"undated_articles": undated, "unresolved_mentions": unresolved}
 
 
 def write_tables(result: Tables, out: str | Path, raw: bool = False) -> Path:

@@ -28,6 +28,8 @@ DATE_ORDERS = ("DMY", "MDY", "YMD")
 _NUMERIC = re.compile(r"(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})"
                       r"(?:[ T]\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)?")
 _MONTH_NAME = re.compile(r"[A-Za-z]{3}")
+_RELATIVE = re.compile(r"\b(?:yesterday|today|tonight|tomorrow|now|ago|last|next|this|"
+                       r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b", re.I)
 
 #: dateparser: absolute dates only, every part required, nothing taken from the clock
 _DATEPARSER_SETTINGS = {
@@ -103,6 +105,9 @@ def parse_published(value, date_order: Optional[str] = None) -> tuple[Optional[d
         written = _with_month_name(text, date_order)
         if written is not None:
             return written, ""
+    if _RELATIVE.search(text):
+        return None, (f"publication date {text!r} is relative: a publication date must be a "
+                      "calendar date (day, month and year)")
     return None, f"publication date {text!r} is not a valid date"
 
 

@@ -22,7 +22,8 @@ def articles_of(document) -> tuple[Optional[list], str]:
     if isinstance(document, list):
         return document, ""
     if not isinstance(document, dict):
-        return None, f"{kind(document)}, not an array of articles or an object holding one"
+        return None, (f"not an export of articles: {kind(document)}, not an array of "
+                      "articles or an object holding one")
     lowered = {str(k).lower(): v for k, v in document.items()}
     for key in ARRAY_KEYS:
         if isinstance(lowered.get(key), list):

@@ -29,7 +29,10 @@ def kind(value) -> str:
         return "true/false"
     if isinstance(value, (int, float)):
         return "a number"
-    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    if value is None:
+        return "null"
+    return {list: "a list", dict: "an object", str: "a string"}.get(type(value),
+                                                                   type(value).__name__)
 
 
 def record_id(record: Mapping, ctx: Context) -> str:
@@ -59,9 +62,11 @@ def read_record(record: Mapping, where: str, label: str, source: str,
         return
     text = normalise_newlines(text)
     url = scalar(fields.get(record, "url")[0])
-    if not doc_id:
-        doc_id = url or derived_id(source, text)
-        yield Reject(label, doc_id, f"{where}: no 'id'", f"kept as {doc_id}")
+    if not doc_id and url:
+        doc_id = url  # as a feed entry without a guid: its link names it
+    elif not doc_id:
+        doc_id = derived_id(source, text)
+        yield Reject(label, doc_id, f"{where}: no 'id' and no 'url'", f"kept as {doc_id}")
     published, date_error = parse_published(fields.get(record, "published")[0], ctx.date_order)
     article = Article(doc_id=doc_id, text=text, published=published,
                       source=scalar(fields.get(record, "source")[0]),

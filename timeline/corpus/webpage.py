@@ -100,6 +100,20 @@ def page_date(tree, date_order: Optional[str] = None) -> Optional[date]:
     return None
 
 
+#: a page's main text holds at least this many words outside link texts
+MIN_WORDS = 5
+
+
+def _has_prose(text: str, links: list[str]) -> bool:
+    """False for a "main text" that is only link texts (a menu, which
+    trafilatura's fallback returns for a page with no article) or a few words."""
+    rest = " ".join(text.split())
+    for link in sorted(set(links), key=len, reverse=True):
+        if link:
+            rest = rest.replace(link, " ")
+    return len(re.findall(r"\w+", rest)) >= MIN_WORDS
+
+
 def decode_page(data: bytes) -> str:
     """The markup of a page as text (its declared or detected encoding)."""
     from trafilatura.utils import decode_file
@@ -121,13 +135,14 @@ def read_markup(markup: str, doc_id: str, label: str, ctx: Context, url: str = "
         yield Reject(label, doc_id, "not an HTML page (it does not parse)", "skipped")
         return
     published = page_date(tree, ctx.date_order)
+    links = [" ".join(a.text_content().split()) for a in tree.iter("a")]
     extracted = trafilatura.bare_extraction(
         tree, url=url or None, with_metadata=True, include_comments=False,
         include_tables=True, deduplicate=False,
         date_extraction_params={"extensive_search": False, "original_date": True,
                                 "max_date": "2999-12-31"})
     text = (getattr(extracted, "text", None) or "").strip() if extracted is not None else ""
-    if not text:
+    if not text or not _has_prose(text, links):
         yield Reject(label, doc_id, "no main text found in the page", "skipped")
         return
     if published is None and ctx.default_published is None:
