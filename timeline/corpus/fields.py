@@ -59,16 +59,19 @@ def parse_field_options(options) -> dict[str, str]:
     return mapping
 
 
-def _lookup(record: Mapping, name: str) -> Any:
-    """``record[name]`` without regard to case; a dotted name also looks
-    inside nested objects.  ``_MISSING`` when absent."""
-    lowered = {str(k).lower(): v for k, v in record.items()}
+def _lowered(record: Mapping) -> dict:
+    return {str(k).lower(): v for k, v in record.items()}
+
+
+def _lookup(lowered: dict, name: str) -> Any:
+    """``record[name]`` (``lowered``: the record with lower-case keys); a
+    dotted name also looks inside nested objects.  ``_MISSING`` when absent."""
     key = name.lower()
     if key in lowered:
         return lowered[key]
     head, dot, rest = key.partition(".")
     if dot and isinstance(lowered.get(head), Mapping):
-        return _lookup(lowered[head], rest)
+        return _lookup(_lowered(lowered[head]), rest)
     return _MISSING
 
 
@@ -92,8 +95,9 @@ class FieldMap:
         ``{"name": ...}`` gives way to ``source.name``).  For ``text`` the
         first name present is taken whatever it holds, so that a text of the
         wrong kind is reported, not passed over.  ``(None, "")`` when absent."""
+        lowered = _lowered(record)
         for name in self.names(field):
-            value = _lookup(record, name)
+            value = _lookup(lowered, name)
             if value is _MISSING or value is None:
                 continue
             if field == "text":
