@@ -587,3 +587,13 @@ def test_url_option_and_txt_file_of_urls(tmp_path, server):
     articles, rejects = corpus.load(None, urls=[f"{server}/other", f"{server}/gone"], fetch=fetch)
     assert [a.doc_id for a in articles] == [f"{server}/other"]
     assert [(r.input, r.doc_id) for r in rejects] == [("--url", f"{server}/gone")]
+
+
+def test_lone_surrogate_in_a_rejected_record_cannot_break_rejects_csv(tmp_path):
+    (tmp_path / "s.jsonl").write_text('{"id": "x\\ud800", "w\\udc00rds": "no text here"}\n',
+                                      "utf-8")
+    articles, (reject,) = corpus.load(tmp_path / "s.jsonl")
+    assert articles == [] and "no text field" in reject.reason
+    assert reject.doc_id == "x\ufffd" and "w\ufffdrds" in reject.reason
+    for value in (reject.input, reject.doc_id, reject.reason, reject.action):
+        value.encode("utf-8")

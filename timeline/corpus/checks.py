@@ -25,7 +25,10 @@ from ..article import Article
 #: files larger than this are not read as a whole (manifest line ranges, feeds, pages, exports)
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
-#: deepest nesting of XML elements read (TimeML, feeds); deeper files are rejected
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+#: deepest nesting of XML elements a feed may have (checked before parsing); a TimeML file
+#: is checked against it only when its parse runs out of recursion
 MAX_XML_DEPTH = 256
 
 
@@ -50,6 +53,13 @@ class Reject:
     doc_id: str
     reason: str
     action: str
+
+    def __post_init__(self) -> None:
+        # a reason may quote the input: a lone surrogate in it would make rejects.csv unwritable
+        for name in ("input", "doc_id", "reason", "action"):
+            value = getattr(self, name)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                setattr(self, name, _SURROGATE.sub("\ufffd", value))
 
 
 Item = Union[Article, Reject]
@@ -123,7 +133,6 @@ def clean_id(doc_id: str) -> tuple[str, str]:
 
 # --- invalid Unicode ------------------------------------------------------------
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 #: character references to surrogates (&#xD800; &#55296;), which no XML or HTML allows
 _SURROGATE_REF = re.compile(r"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7]\d{3});")
 

@@ -34,10 +34,10 @@ def _walk(root: Path, exclude: set) -> Iterator[Path]:
     for folder, dirs, files in os.walk(root, followlinks=False):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and (here / d).resolve() not in exclude
+                         and not (exclude and (here / d).resolve() in exclude)
                          and not is_run_output(here / d))
         for name in sorted(files):
-            if not name.startswith(".") and (here / name).resolve() not in exclude:
+            if not name.startswith("."):
                 yield here / name
 
 
@@ -66,6 +66,8 @@ def read(root: Path, ctx: Context) -> Iterator[Item]:
         if path.parent == root and path.name == manifest.MANIFEST:
             continue
         reader = READERS.get(path.suffix.lower())
+        if reader is None and ctx.exclude and path.resolve() in ctx.exclude:
+            continue
         if reader is None:
             if path.stem.lower() != "readme":
                 kind = path.suffix.lower() or "no extension"
@@ -76,7 +78,7 @@ def read(root: Path, ctx: Context) -> Iterator[Item]:
             yield Reject(ctx.label(path), path.stem, "a link to a file outside the corpus "
                          "folder", "skipped")
             continue
-        if target in covered:
+        if target in covered or target in ctx.exclude:
             continue
         if target.exists() and not target.is_file():  # a FIFO or device would block or never end
             yield Reject(ctx.label(path), path.stem, "not a regular file", "skipped")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..article import Article
-from .checks import (REPAIRED, Context, Item, Reject, decode_text, failure, finish, read_whole,
+from .checks import (Context, Item, Reject, decode_text, finish, read_whole,
                      repair_surrogate_refs, repaired_reason, xml_depth_problem, xml_problem)
 
 
@@ -23,18 +23,16 @@ def read(path: Path, ctx: Context) -> Iterator[Item]:
         return
     text, damaged = decode_text(data)
     text, repaired = repair_surrogate_refs(text)
-    deep = xml_depth_problem(text)
-    if deep:
-        yield Reject(label, path.stem, f"not usable TimeML ({deep})", "skipped")
-        return
     try:
         doc = timeml.parse_string(text, name=path.name)
     except (ParseError, ValueError) as error:
         yield Reject(label, path.stem, f"not well-formed TimeML ({xml_problem(error)})",
                      "skipped")
         return
-    except RecursionError as error:
-        yield Reject(label, path.stem, f"not usable TimeML ({failure(error)})", "skipped")
+    except RecursionError:
+        # counted only then, so that well-behaved files are parsed once
+        deep = xml_depth_problem(text) or "elements nested too deeply"
+        yield Reject(label, path.stem, f"not usable TimeML ({deep})", "skipped")
         return
     if damaged:
         yield Reject(label, path.stem, "not valid UTF-8", "decoded with replacement characters")
