@@ -3,10 +3,7 @@ names, written dates, URL lists fetched from a local server; ids that never depe
 position; invalid Unicode and hostile nesting; a clear answer when nothing is read."""
 
 import json
-import threading
-import time
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from timeline import corpus
 from timeline.article import Article
 from timeline.corpus import Reject, checks, datelines, webpage
 from timeline.terminal import safe_for_terminal
+from webserver import _Handler, server  # noqa: F401  (a fixture)
 
 WEB = Path(__file__).resolve().parent / "fixtures" / "web"
 
@@ -485,63 +483,6 @@ def test_out_inside_the_corpus_is_refused(tmp_path):
 
 
 # --- URL lists, against a server on 127.0.0.1 ------------------------------------------------------
-
-PAGE = ("<html><head><title>Harbour reopens</title>"
-        '<meta property="article:published_time" content="2025-11-12T06:00:00Z">'
-        '<meta property="og:site_name" content="Local Wire"></head><body><article>'
-        + "<p>The harbour reopened on Tuesday after the storm, the port authority said.</p>" * 3
-        + "</article></body></html>")
-
-
-class _Handler(BaseHTTPRequestHandler):
-    hits: list = []
-
-    def log_message(self, *args):  # quiet
-        pass
-
-    def do_GET(self):
-        self.hits.append((self.path, self.headers.get("User-Agent"), time.monotonic()))
-        path = self.path.split("?")[0]  # "?followed": a redirect followed within one fetch
-        if path in ("/page", "/other"):
-            body = PAGE.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        elif path == "/moved":
-            self.send_response(301)
-            self.send_header("Location", "/page?followed")
-            self.end_headers()
-        elif path == "/loop":
-            self.send_response(302)
-            self.send_header("Location", "/loop?followed")
-            self.end_headers()
-        elif path == "/pdf":
-            self.send_response(200)
-            self.send_header("Content-Type", "application/pdf")
-            self.end_headers()
-            self.wfile.write(b"%PDF-1.4")
-        elif path == "/slow":
-            time.sleep(1.5)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(b"<html></html>")
-        else:
-            self.send_error(404, "Not Found")
-
-
-@pytest.fixture()
-def server():
-    _Handler.hits = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
 
 def test_url_list_fetched_politely_cached_and_every_failure_a_reject(tmp_path, server):
     urls = tmp_path / "list.urls"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from timeline import cli, pipeline, tables
+from webserver import server  # noqa: F401  (a fixture)
 
 WEB = Path(__file__).resolve().parent / "fixtures" / "web"
 
@@ -136,3 +137,18 @@ def test_input_cannot_forge_terminal_lines(tmp_path, capsys, nlp):
     assert not any(line.startswith("0 articles read") for line in captured.out.splitlines())
     docs = tables.read_csv(tmp_path / "o" / "documents.csv")
     assert docs.doc_id.tolist() == ["a_b"]
+
+
+def test_url_option_fetches_caches_and_extracts(tmp_path, server, nlp):
+    cache = tmp_path / "pages"
+    args = ["extract", "--url", f"{server}/page", "--url", f"{server}/missing",
+            "--out", str(tmp_path / "o"), "--fetch-cache", str(cache), "--quiet", "--no-figure"]
+    assert cli.main(args) == 0
+    docs = tables.read_csv(tmp_path / "o" / "documents.csv")
+    assert docs.doc_id.tolist() == [f"{server}/page"]
+    assert docs.published.tolist() == ["2025-11-12"]
+    mentions = tables.read_csv(tmp_path / "o" / "mentions.csv")
+    assert set(zip(mentions.text, mentions.value)) == {("Tuesday", "2025-11-11")}
+    rejects = tables.read_csv(tmp_path / "o" / "rejects.csv")
+    assert rejects.reason.tolist() == [f"{server}/missing: HTTP 404 Not Found"]
+    assert len(list(cache.glob("*.html"))) == 1
