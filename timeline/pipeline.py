@@ -221,8 +221,9 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             exclude: Iterable[str | Path] = (), out: str | Path | None = None) -> Tables:
     """Extract documents, temporal expressions and events from a corpus.
 
-    corpus: a folder of .txt files (with optional manifest.csv), a .jsonl or
-        .csv file, an RSS/Atom feed file, or TimeML .tml files.
+    corpus: a folder or a file of a kind :mod:`timeline.corpus` reads (.txt
+        with an optional manifest.csv, .jsonl, .csv, .json exports, RSS/Atom
+        feeds, saved .html pages, .urls lists, TimeML .tml); None with ``urls``.
     default_published: publication date given to articles that have none.
     infer_dates: infer a missing publication date from a dateline in the text.
     undated: also keep the main event of sentences with no temporal expression.

@@ -3,19 +3,15 @@
 A corpus is a file or a folder; each file is read by the reader of its
 kind, listed in ONE table, :data:`timeline.corpus.registry.READERS`:
 
-=================  ==================================================  =========================
-extension          what it holds                                       module
-=================  ==================================================  =========================
-(a folder)         files of the kinds below, a ``manifest.csv``        :mod:`.folder`, :mod:`.manifest`
-``.txt``           one article (or a list of URLs)                     :mod:`.text`
-``.jsonl``         one article per line                                :mod:`.jsonl`
-``.csv``           one article per row                                 :mod:`.csvfile`
-``.json``          an export of articles (NewsAPI ...)                 :mod:`.jsonexport`
-``.rss .atom .xml`` an RSS or Atom feed (or TimeML)                    :mod:`.feed`
-``.html .htm``     a saved web page (trafilatura)                      :mod:`.webpage`
-``.urls``          one URL per line, fetched                           :mod:`.urls`
-``.tml``           TimeML (TempEval)                                   :mod:`.tml`
-=================  ==================================================  =========================
+* a folder: files of the kinds below, and a ``manifest.csv`` (:mod:`.folder`, :mod:`.manifest`);
+* ``.txt``: one article, or a list of URLs (:mod:`.text`);
+* ``.jsonl``: one article per line (:mod:`.jsonl`);
+* ``.csv``: one article per row (:mod:`.csvfile`);
+* ``.json``: an export of articles, as news APIs write them (:mod:`.jsonexport`);
+* ``.rss``, ``.atom``, ``.xml``: an RSS or Atom feed, or TimeML (:mod:`.feed`);
+* ``.html``, ``.htm``: a saved web page, read with trafilatura (:mod:`.webpage`);
+* ``.urls``: one URL per line, fetched politely and cached (:mod:`.urls`);
+* ``.tml``: TimeML, the TempEval data (:mod:`.tml`).
 
 What all readers share (sizes, encodings, invalid Unicode, paths leaving
 the corpus, duplicate ids, the Reject rows, ids) is in :mod:`.checks`;

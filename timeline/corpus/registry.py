@@ -20,9 +20,3 @@ READERS = {
     ".urls": urls.read,         # one URL per line, fetched
 }
 
-
-def reader_for(path) -> object:
-    """The reader of a file by its extension, or None."""
-    from pathlib import Path
-
-    return READERS.get(Path(path).suffix.lower())
