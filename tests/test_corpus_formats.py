@@ -452,9 +452,9 @@ def test_nothing_read_names_what_was_found():
                                 "not a kind of file timeline reads (.docx)",
                                 "not a kind of file timeline reads (.pdf)",
                                 "the file is empty"])
-    assert line == ("no article read: 3 files of kinds it cannot read (.pdf, .docx); "
+    assert line == ("3 files of kinds it cannot read (.pdf, .docx); "
                     "1 other input rejected (see rejects.csv)")
-    assert corpus.nothing_read([]).startswith("no article read: no file of a kind it reads (")
+    assert corpus.nothing_read([]).startswith("no file of a kind it reads (.atom, .csv, ")
 
 
 def test_outputs_of_a_run_are_never_read(tmp_path):

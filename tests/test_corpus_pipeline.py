@@ -95,10 +95,11 @@ def test_nothing_read_exits_4_with_one_line(tmp_path, capsys, nlp):
                      "--no-figure"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 4
-    assert err[-1] == (f"timeline extract: no article read: 2 files of kinds it cannot read "
-                       f"(.docx, .pdf) in {corpus}")
+    assert err[-1] == (f"timeline extract: no article read in {corpus}: 2 files of kinds it "
+                       "cannot read (.docx, .pdf)")
     summary = json.loads((tmp_path / "o" / "summary.json").read_text("utf-8"))
-    assert summary["articles"] == 0 and summary["nothing_read"].startswith("no article read")
+    assert summary["articles"] == 0
+    assert summary["nothing_read"] == "2 files of kinds it cannot read (.docx, .pdf)"
 
 
 def test_strict_still_exits_3_when_articles_were_read(tmp_path, nlp):

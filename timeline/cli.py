@@ -104,7 +104,8 @@ def cmd_run(args) -> int:
         print(_summary_line(facts))
     print(f"wrote {result.out}")
     if facts.get("nothing_read"):
-        print(f"timeline run: {facts['nothing_read']} in {_safe(corpus)}", file=sys.stderr)
+        print(f"timeline run: no article read in {_safe(corpus)}: {facts['nothing_read']}",
+              file=sys.stderr)
         return 4
     if args.strict and _count_rejects(out) > 0:
         print(f"timeline run: --strict: {_count_rejects(out)} input(s) rejected "
@@ -179,7 +180,8 @@ def cmd_extract(args) -> int:
     print(f"wrote {out}")
     if result.summary.get("nothing_read"):
         where = _safe(corpus) if corpus else "the URLs given"
-        print(f"timeline extract: {result.summary['nothing_read']} in {where}", file=sys.stderr)
+        print(f"timeline extract: no article read in {where}: {result.summary['nothing_read']}",
+              file=sys.stderr)
         return 4
     if args.strict and len(result.rejects):
         return 3

@@ -169,12 +169,10 @@ def load(path: str | Path | None, **kwargs) -> tuple[list[Article], list[Reject]
 # --- what the command line says about a corpus ---------------------------------------
 
 
-def nothing_read(reasons: Iterable[str], inputs: Iterable[str] = ()) -> str:
-    """The one line of a run that read no article: what it found instead.
-
-    reasons: the reasons of the run's rejects (inputs: their input column),
-    e.g. "no article read: 2 files of kinds it cannot read (.pdf, .docx);
-    1 other input rejected (see rejects.csv)"."""
+def nothing_read(reasons: Iterable[str]) -> str:
+    """What a run that read no article found instead, from the reasons of
+    its rejects: e.g. "2 files of kinds it cannot read (.pdf, .docx); 1
+    other input rejected (see rejects.csv)"."""
     import re
 
     kinds: dict[str, int] = {}
@@ -195,7 +193,7 @@ def nothing_read(reasons: Iterable[str], inputs: Iterable[str] = ()) -> str:
                      "rejected (see rejects.csv)")
     if not parts:
         parts.append("no file of a kind it reads (" + ", ".join(sorted(READERS)) + ")")
-    return "no article read: " + "; ".join(parts)
+    return "; ".join(parts)
 
 
 def check_out_folder(corpus: str | Path | None, out: str | Path) -> None:
