@@ -457,6 +457,19 @@ def test_nothing_read_names_what_was_found():
     assert corpus.nothing_read([]).startswith("no file of a kind it reads (.atom, .csv, ")
 
 
+def test_a_browser_saved_page_with_its_assets_folder(tmp_path):
+    (tmp_path / "Talks resume.html").write_bytes((WEB / "saved_page.html").read_bytes())
+    assets = tmp_path / "Talks resume_files"
+    assets.mkdir()
+    for name in ("style.css", "app.js", "logo.png", "frame.html"):
+        (assets / name).write_text("x", "utf-8")
+    (tmp_path / "orphan_files").mkdir()  # no page beside it: read as any folder
+    (tmp_path / "orphan_files" / "a.js").write_text("x", "utf-8")
+    articles, rejects = corpus.load(tmp_path)
+    assert [a.doc_id for a in articles] == ["Talks resume"]
+    assert [r.input for r in rejects] == ["orphan_files/a.js"]
+
+
 def test_outputs_of_a_run_are_never_read(tmp_path):
     (tmp_path / "story.txt").write_text("Talks on Monday.", "utf-8")
     out = tmp_path / "outputs" / "run1"

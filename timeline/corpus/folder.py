@@ -2,9 +2,10 @@
 :data:`~timeline.corpus.registry.READERS` table, in sub-folders too, in
 sorted order.  Files of other kinds each get a Reject (a README and the
 manifest excepted); hidden files and folders, the outputs of a run (a
-folder holding ``summary.json`` and ``documents.csv``) and the paths the
-caller excludes (the run's own output folder, store and cache) are never
-read.  Nothing outside the folder is ever read: every path, symbolic links
+folder holding ``summary.json`` and ``documents.csv``), the assets a
+browser saves beside a page (``Page_files/`` beside ``Page.html``) and the
+paths the caller excludes (the run's own output folder, store and cache)
+are never read.  Nothing outside the folder is ever read: every path, symbolic links
 included, is resolved and checked first."""
 
 from __future__ import annotations
@@ -27,6 +28,17 @@ def is_run_output(folder: Path) -> bool:
     return all((folder / name).is_file() for name in RUN_OUTPUTS)
 
 
+def is_page_assets(folder: Path) -> bool:
+    """True for the folder of images, scripts and styles a browser saves
+    beside a page ("Page_files" beside "Page.html"): part of the page, not
+    articles."""
+    name = folder.name
+    if not name.endswith("_files"):
+        return False
+    stem = name[:-len("_files")]
+    return any((folder.parent / f"{stem}{suffix}").is_file() for suffix in (".html", ".htm"))
+
+
 def _walk(root: Path, exclude: set) -> Iterator[Path]:
     """Every non-hidden file under ``root``, sorted, without following
     symlinked folders (symlinked files are listed and checked by the
@@ -35,7 +47,7 @@ def _walk(root: Path, exclude: set) -> Iterator[Path]:
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                          and not (exclude and (here / d).resolve() in exclude)
-                         and not is_run_output(here / d))
+                         and not is_run_output(here / d) and not is_page_assets(here / d))
         for name in sorted(files):
             if not name.startswith("."):
                 yield here / name
