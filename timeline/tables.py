@@ -156,7 +156,9 @@ class WriteError(OSError):
 
 def _write_error(path: Path, error: OSError) -> WriteError:
     reason = error.strerror or (str(error).splitlines() or [type(error).__name__])[0]
-    return WriteError(error.errno or errno.EIO, f"cannot write {path} ({reason})")
+    failure = WriteError(f"cannot write {path} ({reason})")
+    failure.errno = error.errno or errno.EIO
+    return failure
 
 
 @contextmanager
