@@ -195,7 +195,10 @@ def cmd_evaluate(args) -> int:
 def cmd_bench(args) -> int:
     from . import bench
 
-    _corpus(args.corpus)
+    if not args.shapes:
+        if not args.corpus:
+            raise UsageError("--corpus is required (or give --shapes)")
+        _corpus(args.corpus)
     return bench.main(args)
 
 
@@ -248,11 +251,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_evaluate)
 
     be = sub.add_parser("bench", help="throughput against the naive pipeline")
-    be.add_argument("--corpus", required=True, help="JSONL corpus or folder of .tml files")
+    be.add_argument("--corpus", help="JSONL corpus or folder of .tml files (not with --shapes)")
     be.add_argument("--limit", type=int, default=0, help="only the first N articles")
     be.add_argument("--workers", type=int, default=1)
     be.add_argument("--naive-limit", type=int, default=0,
                     help="articles for the naive pipeline (default: same as --limit)")
+    be.add_argument("--shapes", action="store_true",
+                    help="measure the hostile shapes instead (20,000 one-line files, one "
+                         "2,000,000-character article, one 300,000-character sentence)")
+    be.add_argument("--incremental", action="store_true",
+                    help="with --shapes: also 100 new articles on a store of 25,000")
     be.set_defaults(func=cmd_bench)
     return parser
 
