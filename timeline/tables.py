@@ -276,6 +276,9 @@ def clean_stale(out: str | Path) -> list[Path]:
     if not out.exists() and olds:
         os.replace(olds[-1], out)
         olds = olds[:-1]
+    for path in olds:
+        if out.is_dir():
+            _carry_over(path, out)
     for path in olds + [p for p in parent.iterdir() if p.name.startswith(staging)]:
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path)
@@ -285,6 +288,16 @@ def clean_stale(out: str | Path) -> list[Path]:
                 _remove(path)
                 removed.append(path)
     return removed
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    """Move into ``new`` the entries of ``old`` that its run did not write
+    (a store file, a researcher's notes) and that ``new`` does not have."""
+    ours = set(_written(old)) | {OUTPUTS_LIST}
+    for entry in old.iterdir():
+        if entry.name not in ours and not (new / entry.name).exists() \
+                and not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+            os.replace(entry, new / entry.name)
 
 
 def _written(folder: Path) -> list[str]:
@@ -305,27 +318,38 @@ def staged_folder(out: str | Path) -> Iterator[Path]:
     moved into the new folder, the old folder goes, and the new one takes its
     name (two renames; :func:`clean_stale` repairs a swap killed between
     them).  On failure the staging folder is removed and ``out`` is left as
-    it was.  What a killed run left is cleaned first.
+    it was.  What a killed run left is cleaned first.  When ``out`` is the
+    current folder or holds it, it cannot be swapped: ``out`` itself is
+    yielded and each file is only replaced atomically.
     """
-    out = Path(out)
+    out = Path(out).resolve()
+    cwd = Path.cwd().resolve()
+    if cwd == out or out in cwd.parents:
+        out.mkdir(parents=True, exist_ok=True)
+        yield out
+        return
     clean_stale(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     staging_prefix, old_prefix = _stage_names(out)
-    stage = Path(tempfile.mkdtemp(prefix=staging_prefix, dir=out.parent))
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=staging_prefix, dir=out.parent))
         os.chmod(stage, 0o777 & ~_umask())
+    except OSError as error:
+        raise _write_error(out, error) from None
+    try:
         yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    try:
         names = sorted(p.name for p in stage.iterdir() if p.name != OUTPUTS_LIST)
         write_text(json.dumps(names, indent=1) + "\n", stage / OUTPUTS_LIST)
         if out.exists():
-            ours = set(_written(out)) | {OUTPUTS_LIST}
-            for entry in out.iterdir():
-                if entry.name not in ours and not (stage / entry.name).exists():
-                    os.replace(entry, stage / entry.name)
             old = Path(tempfile.mkdtemp(prefix=old_prefix, dir=out.parent))
             os.rmdir(old)
             os.replace(out, old)
             os.replace(stage, out)
+            _carry_over(old, out)
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(stage, out)
