@@ -110,6 +110,9 @@ class Article:
     duplicate_of: str = ""
     #: one line, set when a stage failed on this article (it then keeps no mentions)
     error: str = ""
+    #: one line each: what a stage altered on this article (a sentence cut for
+    #: length ...); each becomes a row of rejects.csv
+    notes: list[str] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
 

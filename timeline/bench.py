@@ -12,6 +12,14 @@ own.  Printed: words, seconds, words per second, peak memory, and the ratios
 
     timeline bench --corpus ../shared/data/tempeval3/te3-silver --workers 2
 
+``timeline bench --shapes`` measures instead the shapes that once made the
+cost grow faster than the input (issue 13), each on a synthetic corpus
+generated in a temporary folder and extracted in a fresh process: 20,000
+one-line .txt files, one article of 2,000,000 characters in short
+sentences, one sentence of 300,000 characters; ``--incremental`` adds a run
+of 100 new articles on a store of 25,000 (the store is built first, not
+timed).
+
 A folder of TimeML (.tml) files is converted to JSONL first (text of
 ``<TEXT>``, publication date from ``<DCT>``); a .jsonl corpus is used as is.
 """
@@ -107,8 +115,120 @@ def ours(corpus: Path, workers: int) -> dict:
             "mentions": len(result.mentions), "events": len(result.events)}
 
 
-def _child(mode: str, corpus: Path, workers: int) -> dict:
+def shape(corpus: Path, workers: int, store: str = "") -> dict:
+    """Our extraction over any corpus (a folder, a JSONL file), with its tables
+    written, as ``timeline extract`` does; words counted from the documents."""
+    import tempfile
+
+    from . import nlp as nlp_mod, pipeline
+
+    nlp_mod.load()
+    started = time.perf_counter()
+    result = pipeline.extract(corpus, workers=workers, progress=False, store=store or None)
+    with tempfile.TemporaryDirectory() as out:
+        pipeline.write_tables(result, out)
+    return {"words": int(result.documents["n_words"].fillna(0).astype(int).sum()),
+            "articles": int(result.summary.get("articles", 0)),
+            "seconds": time.perf_counter() - started, "mentions": len(result.mentions),
+            "events": len(result.events)}
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _dated(i: int) -> str:
+    """A date written out, a different one for each i (over about 27 years)."""
+    return f"{i % 28 + 1} {_MONTHS[(i // 28) % 12]} {1990 + (i // 336) % 30}"
+
+
+def make_shapes(root: Path, files: int = 20_000, article_chars: int = 2_000_000,
+                sentence_chars: int = 300_000) -> dict[str, Path]:
+    """Write the three synthetic corpora of ``--shapes`` under ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    folder = root / "one-line-files"
+    folder.mkdir(exist_ok=True)
+    for i in range(files):
+        (folder / f"note{i:05d}.txt").write_text(
+            f"Officials in town {i} said on {_dated(i)} that talks on road {i % 97} would "
+            "resume.\n", encoding="utf-8")
+    parts, size, i = [], 0, 0
+    while size < article_chars:
+        sentence = f"Talks in district {i} resumed on {_dated(i * 13)} after a pause."
+        parts.append(sentence)
+        size += len(sentence) + 1
+        i += 1
+    long_article = root / "long-article.jsonl"
+    long_article.write_text(json.dumps({"id": "long-article", "text": " ".join(parts),
+                                        "published": "2025-11-21"}) + "\n", encoding="utf-8")
+    words, size, i = [], 0, 0
+    while size < sentence_chars:
+        word = f"on {_dated(i)}" if i % 500 == 0 else f"word{i}"
+        words.append(word)
+        size += len(word) + 1
+        i += 1
+    long_sentence = root / "long-sentence.jsonl"
+    long_sentence.write_text(json.dumps({"id": "long-sentence", "text": " ".join(words),
+                                         "published": "2025-11-21"}) + "\n", encoding="utf-8")
+    return {"20,000 one-line files".replace("20,000", f"{files:,}"): folder,
+            f"one article of {article_chars:,} characters": long_article,
+            f"one sentence of {sentence_chars:,} characters": long_sentence}
+
+
+def _synthetic_articles(path: Path, first: int, n: int) -> Path:
+    """A JSONL of ``n`` short synthetic news articles numbered from ``first``."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(first, first + n):
+            text = (f"Negotiators of delegation {i} met on {_dated(i)} in city {i % 211}. "
+                    f"They agreed to meet again on {_dated(i + 5)}, officials said.")
+            handle.write(json.dumps({"id": f"a{i:06d}", "text": text,
+                                     "published": "2025-11-21"}) + "\n")
+    return path
+
+
+def shapes_main(args) -> int:
+    """``timeline bench --shapes``: time and peak memory of each shape."""
+    import tempfile
+
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="timeline-shapes-") as tmp:
+        root = Path(tmp)
+        print("writing the synthetic corpora ...", flush=True)
+        for name, corpus in make_shapes(root).items():
+            print(f"running {name} ...", flush=True)
+            figures = _child("shape", corpus, args.workers)
+            figures["shape"] = name
+            runs.append(figures)
+        if getattr(args, "incremental", False):
+            store = root / "store.duckdb"
+            base = _synthetic_articles(root / "base.jsonl", 0, 25_000)
+            print("building a store of 25,000 articles (not timed) ...", flush=True)
+            _child("shape", base, args.workers, str(store))
+            grown = root / "grown.jsonl"
+            with open(grown, "w", encoding="utf-8") as handle:
+                handle.write(base.read_text(encoding="utf-8"))
+                handle.write(_synthetic_articles(root / "new.jsonl", 25_000, 100)
+                             .read_text(encoding="utf-8"))
+            print("running 100 new articles on the store of 25,000 ...", flush=True)
+            figures = _child("shape", grown, args.workers, str(store))
+            figures["shape"] = "100 new articles, store of 25,000"
+            runs.append(figures)
+    print()
+    print(f"{'shape':<40}{'articles':>10}{'words':>10}{'seconds':>10}{'peak MB':>10}")
+    for r in runs:
+        print(f"{r['shape']:<40}{r['articles']:>10}{r['words']:>10}{r['seconds']:>10.1f}"
+              f"{r['peak_mb']:>10.0f}")
+    work = PROJECT_DIR / "outputs" / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "shapes.json").write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
+    print(f"figures written to {work / 'shapes.json'}")
+    return 0
+
+
+def _child(mode: str, corpus: Path, workers: int, store: str = "") -> dict:
     command = [sys.executable, "-m", "timeline.bench", mode, str(corpus), str(workers)]
+    if store:
+        command.append(store)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -118,6 +238,8 @@ def _child(mode: str, corpus: Path, workers: int) -> dict:
 
 def main(args) -> int:
     """Entry point of ``timeline bench``."""
+    if getattr(args, "shapes", False):
+        return shapes_main(args)
     source = Path(args.corpus)
     work = PROJECT_DIR / "outputs" / "bench"
     work.mkdir(parents=True, exist_ok=True)
@@ -164,8 +286,11 @@ def main(args) -> int:
     return 0
 
 
-if __name__ == "__main__":  # a measurement child: MODE CORPUS WORKERS
+if __name__ == "__main__":  # a measurement child: MODE CORPUS WORKERS [STORE]
     _mode, _corpus, _workers = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
-    _figures = naive(_corpus) if _mode == "naive" else ours(_corpus, _workers)
+    if _mode == "shape":
+        _figures = shape(_corpus, _workers, sys.argv[4] if len(sys.argv) > 4 else "")
+    else:
+        _figures = naive(_corpus) if _mode == "naive" else ours(_corpus, _workers)
     _figures["peak_mb"] = _peak_mb()
     print(json.dumps(_figures))

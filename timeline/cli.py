@@ -90,19 +90,22 @@ def cmd_run(args) -> int:
     except execute.UnknownParameter as error:
         raise UsageError(str(error)) from None
     out = _out(args.out, corpus)
+    from .tables import staged_folder
     try:
-        result = execute.run(corpus, out, parameters, log_output=args.verbose)
+        # the notebooks write into a staging folder that replaces out as a whole
+        with staged_folder(out) as stage:
+            execute.run(corpus, stage, parameters, log_output=args.verbose)
     except execute.UnknownParameter as error:
         raise UsageError(str(error)) from None
     except execute.NotebookFailed as error:
-        print(f"timeline run: {error}", file=sys.stderr)
+        print(f"timeline run: {_kept_failed_notebooks(error, out)}", file=sys.stderr)
         return 1
     _print_rejects(out)
     summary = out / "summary.json"
     facts = json.loads(summary.read_text("utf-8")) if summary.exists() else {}
     if facts:
         print(_summary_line(facts))
-    print(f"wrote {result.out}")
+    print(f"wrote {out}")
     if facts.get("nothing_read"):
         print(f"timeline run: no article read in {_safe(corpus)}: {facts['nothing_read']}",
               file=sys.stderr)
@@ -112,6 +115,24 @@ def cmd_run(args) -> int:
               f"(see {out / 'rejects.csv'})", file=sys.stderr)
         return 3
     return 0
+
+
+def _kept_failed_notebooks(error: Exception, out: Path) -> str:
+    """The message of a failed run, its executed notebook copied into ``out``
+    (the staging folder it was written to is gone; the outputs of the last
+    good run stay as they were)."""
+    import re
+    import shutil
+
+    message = str(error)
+    match = re.search(r"executed copy kept at (.+)$", message)
+    if match:
+        kept = Path(match.group(1))
+        target = out / kept.name
+        if kept.exists():
+            shutil.copyfile(kept, target)
+        message = message[:match.start(1)] + str(target)
+    return message
 
 
 def _print_rejects(out: Path) -> None:
@@ -168,12 +189,14 @@ def cmd_extract(args) -> int:
                               store=args.store, workers=args.workers, engine=args.engine,
                               scheduler=args.scheduler, progress=False if args.quiet else None,
                               fields=fields, date_order=args.date_order, urls=args.url or (),
-                              fetch_cache=fetch_cache, exclude=[out])
-    pipeline.write_tables(result, out, raw=args.raw_csv)
-    if not args.no_figure:
-        from . import figure
-        figure.write_html(figure.timeline_figure(result.events, result.documents),
-                          out / "timeline.html")
+                              fetch_cache=fetch_cache, exclude=[out], rebuild=args.rebuild)
+    from .tables import staged_folder
+    with staged_folder(out) as stage:  # out is replaced as a whole
+        pipeline.write_tables(result, stage, raw=args.raw_csv)
+        if not args.no_figure:
+            from . import figure
+            figure.write_html(figure.timeline_figure(result.events, result.documents),
+                              stage / "timeline.html")
     for reject in result.rejects.itertuples():
         print(_reject_line(reject), file=sys.stderr)
     print(result.summary_line())
@@ -208,7 +231,10 @@ def cmd_evaluate(args) -> int:
 def cmd_bench(args) -> int:
     from . import bench
 
-    _corpus(args.corpus)
+    if not args.shapes:
+        if not args.corpus:
+            raise UsageError("--corpus is required (or give --shapes)")
+        _corpus(args.corpus)
     return bench.main(args)
 
 
@@ -239,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--undated", action="store_true",
                      help="keep the main event of sentences with no temporal expression")
     ext.add_argument("--store", help="DuckDB file keeping everything extracted so far")
+    ext.add_argument("--rebuild", action="store_true",
+                     help="with --store: move the old store aside (<store>.old) and rebuild it "
+                          "from the corpus")
     ext.add_argument("--workers", type=int, default=1, help="processes (default 1)")
     ext.add_argument("--engine", choices=("local", "dask"), default="local")
     ext.add_argument("--scheduler", help="with --engine dask: address of a running scheduler")
@@ -268,24 +297,65 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_evaluate)
 
     be = sub.add_parser("bench", help="throughput against the naive pipeline")
-    be.add_argument("--corpus", required=True, help="JSONL corpus or folder of .tml files")
+    be.add_argument("--corpus", help="JSONL corpus or folder of .tml files (not with --shapes)")
     be.add_argument("--limit", type=int, default=0, help="only the first N articles")
     be.add_argument("--workers", type=int, default=1)
     be.add_argument("--naive-limit", type=int, default=0,
                     help="articles for the naive pipeline (default: same as --limit)")
+    be.add_argument("--shapes", action="store_true",
+                    help="measure the hostile shapes instead (20,000 one-line files, one "
+                         "2,000,000-character article, one 300,000-character sentence)")
+    be.add_argument("--incremental", action="store_true",
+                    help="with --shapes: also 100 new articles on a store of 25,000")
     be.set_defaults(func=cmd_bench)
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C, so that the same
+    clean-ups run (workers stopped, store transaction rolled back, lock
+    released)."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
+def _quiet_interrupts() -> None:
+    """After Ctrl-C or SIGTERM, nothing more on the terminal: the threads and
+    child processes being torn down (notebook kernels, their ZMQ sockets)
+    must not print tracebacks."""
+    import logging
+    import threading
+
+    logging.disable(logging.CRITICAL)
+    threading.excepthook = lambda hook_args: None
+    try:
+        sys.stderr.flush()
+    except Exception:
+        pass
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    import signal
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        previous_term = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        previous_term = None
     try:
         return args.func(args)
     except UsageError as error:
         print(f"timeline {args.command}: {error}", file=sys.stderr)
         return 2
+    except Terminated:
+        _quiet_interrupts()
+        print(f"timeline {args.command}: terminated (SIGTERM)", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
+        _quiet_interrupts()
         print(f"timeline {args.command}: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # the last line of defence: one line, no traceback
@@ -294,13 +364,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .corpus import CorpusError
         from .nlp import ModelNotFound
         from .store import StoreError
+        from .tables import WriteError
+        from .batches import WorkerDied
         if isinstance(error, (CorpusError, StoreError)):
             print(f"timeline {args.command}: {error}", file=sys.stderr)
             return 2
+        if isinstance(error, (WriteError, WorkerDied)):
+            print(f"timeline {args.command}: {str(error).splitlines()[0]}", file=sys.stderr)
+            return 1
         kind = "" if isinstance(error, ModelNotFound) else f"{type(error).__name__}: "
         print(f"timeline {args.command}: {kind}{str(error).splitlines()[0] if str(error) else ''}",
               file=sys.stderr)
         return 1
+    finally:
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
 
 
 if __name__ == "__main__":

@@ -5,23 +5,24 @@ Follow one article through it::
     corpus.iter_corpus     -> Article (text, publication date, source, title)
     corpus.DuplicateIndex  -> a second copy of an article is kept as a row of
                               documents.csv naming the first, and goes no further
-    process_batch          -> sentences.split, temporal.find, nlp.parse (only the
+    batches.process_batch  -> sentences.split, temporal.find, nlp.parse (only the
                               sentences holding a candidate), temporal.resolve,
                               events.anchor
-    tables.document_rows / tables.mention_rows
-                           -> one row per document and per temporal expression
+    tables.document_rows / tables.article_tables
+                           -> one row per document, and the rows of each
+                              per-article table (mentions, sentences)
     events.merge           -> over the whole corpus: one row per real-world event
 
 :func:`extract` does all of it and returns a :class:`Tables`;
 :func:`write_tables` writes the CSV files.  Articles are streamed in batches
 and their parses dropped once their rows are made, so memory stays bounded
-whatever the corpus size.
+whatever the corpus size.  Rows reach the tables (and the store) in input
+order whatever the number of workers, duplicates included.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -31,30 +32,35 @@ from typing import Iterable, Iterator, Optional
 
 import pandas as pd
 
+from . import batches
 from . import corpus as corpus_mod
-from . import events, nlp as nlp_mod, sentences, tables, temporal
+from . import events, tables
 from .article import Article
-
-
-@dataclass
-class Options:
-    """Switches of the extraction (all off by default)."""
-
-    #: infer a missing publication date from a dateline in the text
-    infer_dates: bool = False
-    #: keep the main event of sentences with no temporal expression
-    undated: bool = False
+from .batches import Options
 
 
 @dataclass
 class Tables:
-    """The result of an extraction: four tidy tables and a summary."""
+    """The result of an extraction: the tidy tables and a summary.
+
+    ``per_article`` holds every per-article table
+    (:data:`timeline.tables.PER_ARTICLE`) by name, ``mentions`` among them
+    (as merged: with their event_id); ``mentions`` and ``sentences`` are
+    short-cuts to two of them.
+    """
 
     documents: pd.DataFrame
     mentions: pd.DataFrame
     events: pd.DataFrame
     rejects: pd.DataFrame
     summary: dict = field(default_factory=dict)
+    per_article: dict = field(default_factory=dict)
+
+    @property
+    def sentences(self) -> pd.DataFrame:
+        """Each sentence a mention points into, once (doc_id, sentence_index, start, end, text)."""
+        found = self.per_article.get("sentences")
+        return found if found is not None else tables.frame([], tables.SENTENCE_COLUMNS)
 
     def summary_line(self) -> str:
         """One line: articles read, rejected and duplicate, mentions, events, seconds."""
@@ -67,128 +73,17 @@ class Tables:
         return f"{line}; {note}" if note else line
 
 
-# --- one batch of articles ---------------------------------------------------
+# --- one batch of articles (timeline/batches.py) ------------------------------------
 
-
-def process_batch(articles: list[Article], nlp=None, options: Options | None = None) -> list[Article]:
-    """Run the per-article stages over a batch; parses are made in one
-    ``nlp.pipe`` stream for the whole batch.
-
-    An article on which a stage fails keeps its text and loses only its
-    mentions: the failure is noted in ``article.error`` (one line) and the
-    rest of the batch goes on.
-    """
-    options = options or Options()
-
-    def guarded(article: Article, stage) -> None:
-        if article.error:
-            return
-        try:
-            stage(article)
-        except Exception as error:  # one article's failure must not stop the corpus
-            article.error = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-            article.mentions = []
-            for sent in article.sentences:
-                sent.needs_parse = False
-
-    def prepare(article: Article) -> None:
-        sentences.split(article)
-        if options.infer_dates and article.published is None:
-            # a full dateline first ("Published: 21 Nov 2025"), then a day and month
-            # whose year comes from the text
-            if not corpus_mod.infer_from_dateline(article):
-                temporal.infer_publication_date(article)
-        temporal.find(article)
-        if options.undated:
-            for sent in article.sentences:
-                sent.needs_parse = True
-
-    for article in articles:
-        guarded(article, prepare)
-    nlp_mod.parse(articles, nlp)
-    for article in articles:
-        guarded(article, temporal.resolve)
-        guarded(article, lambda a: events.anchor(a, undated=options.undated))
-    return articles
-
-
-def article_rows(article: Article) -> tuple[dict, list[dict]]:
-    """The documents.csv row and mentions.csv rows of a processed article.
-    A failed article's row carries its one-line reason under ``_error``."""
-    row = tables.document_rows(article, corpus_mod.content_hash(article.text))
-    if article.error:
-        row["_error"] = article.error
-        return row, []
-    return row, tables.mention_rows(article)
-
-
-def rows_of_batch(articles: list[Article], nlp=None,
-                  options: Options | None = None) -> list[tuple[dict, list[dict]]]:
-    """Process a batch and keep only its rows (the parses are dropped)."""
-    return [article_rows(a) for a in process_batch(articles, nlp, options)]
-
-
-# --- worker processes ----------------------------------------------------------
-
-_WORKER: dict = {}
-
-
-#: one BLAS/OpenMP thread per worker process: N workers on N cores, not N x N threads
-SINGLE_THREAD_ENV = {name: "1" for name in (
-    "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")}
-
-
-def _worker_init(model: Optional[str], options: Options) -> None:
-    _WORKER["nlp"] = nlp_mod.load(model)
-    _WORKER["options"] = options
-
-
-def _worker_batch(articles: list[Article]) -> list[tuple[dict, list[dict]]]:
-    return rows_of_batch(articles, _WORKER["nlp"], _WORKER["options"])
-
-
-def map_batches(batches: Iterable[list[Article]], options: Options, model: Optional[str] = None,
-                workers: int = 1) -> Iterator[list[tuple[dict, list[dict]]]]:
-    """Process batches on this machine, in order: in this process, or in
-    ``workers`` processes that each load the model once."""
-    if workers > 1:
-        import multiprocessing as mp
-        from collections import deque
-
-        ctx = mp.get_context("spawn")
-        saved = {name: os.environ.get(name) for name in SINGLE_THREAD_ENV}
-        os.environ.update(SINGLE_THREAD_ENV)  # inherited by the spawned workers only
-        try:
-            pool = ctx.Pool(workers, initializer=_worker_init, initargs=(model, options))
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-        with pool:
-            in_flight: deque = deque()  # bounded: never more than 2 batches per worker
-            for batch in batches:
-                in_flight.append(pool.apply_async(_worker_batch, (batch,)))
-                if len(in_flight) >= 2 * workers:
-                    yield in_flight.popleft().get()
-            while in_flight:
-                yield in_flight.popleft().get()
-    else:
-        nlp = nlp_mod.load(model)
-        for batch in batches:
-            yield rows_of_batch(batch, nlp, options)
-
-
-def _batched(items: Iterable, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+# the per-article stages live in timeline/batches.py, used by this module and
+# by timeline/scale.py; these names stay importable from here
+process_batch = batches.process_batch
+article_rows = batches.article_rows
+rows_of_batch = batches.rows_of_batch
+map_batches = batches.map_batches
+SINGLE_THREAD_ENV = batches.SINGLE_THREAD_ENV
+WorkerDied = batches.WorkerDied
+_batched = batches.batched
 
 
 # --- the corpus ----------------------------------------------------------------
@@ -210,6 +105,17 @@ def _show_progress(progress: Optional[bool]) -> bool:
     return sys.stderr.isatty()
 
 
+def _seed_duplicates(duplicates: "corpus_mod.DuplicateIndex", db) -> int:
+    """Index the originals the store holds, in their order, so that an
+    article back under a new id is found to be a duplicate of its stored
+    copy even after that copy left the corpus.  Returns how many."""
+    seeded = 0
+    for doc_id, text in db.original_texts():
+        duplicates.check(Article(doc_id=doc_id, text=text))
+        seeded += 1
+    return seeded
+
+
 def extract(corpus: str | Path, *, default_published: date | str | None = None,
             infer_dates: bool = False, undated: bool = False, store: str | Path | None = None,
             workers: int = 1, engine: str = "local", scheduler: Optional[str] = None,
@@ -218,7 +124,8 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             fields: dict | list | None = None, date_order: Optional[str] = None,
             urls: Iterable[str] = (), fetch_cache: str | Path | None = None,
             fetch_delay: float = 1.0, fetch_timeout: float = 20.0,
-            exclude: Iterable[str | Path] = (), out: str | Path | None = None) -> Tables:
+            exclude: Iterable[str | Path] = (), out: str | Path | None = None,
+            rebuild: bool = False) -> Tables:
     """Extract documents, temporal expressions and events from a corpus.
 
     corpus: a folder or a file of a kind :mod:`timeline.corpus` reads (.txt
@@ -228,7 +135,12 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     infer_dates: infer a missing publication date from a dateline in the text.
     undated: also keep the main event of sentences with no temporal expression.
     store: path of a DuckDB file; only new or changed articles are processed
-        and the returned tables are the whole store's.
+        and the returned tables are the whole store's.  An article whose id
+        is stored with other text replaces it, with a reject row saying so
+        (action ``replaced``); an article that duplicates a stored one (even
+        one no longer in the corpus) is a duplicate.
+    rebuild: with ``store``, move the old store file aside (``<store>.old``)
+        and build a new one from the corpus.
     workers: number of processes for the per-article stages.
     engine: "local" (this machine, ``workers`` processes) or "dask" (a Dask
         cluster: ``scheduler`` is the address of a running one, else a local
@@ -257,100 +169,125 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     default_published = _parse_date(default_published)
     rejects: list[corpus_mod.Reject] = []
     doc_rows: list[dict] = []
-    mention_rows: list[dict] = []
-    counts = {"articles": 0, "duplicates": 0, "skipped_known": 0}
+    table_rows: dict[str, list[dict]] = {name: [] for name in tables.PER_ARTICLE}
+    counts = {"articles": 0, "duplicates": 0, "skipped_known": 0, "replaced": 0}
     db = None
-    if store:
-        from .store import Store, code_fingerprint
-        # rows made by other code or other options are processed again
-        db = Store(store, fingerprint=code_fingerprint(
-            {"infer_dates": infer_dates, "undated": undated, "model": model or ""}))
-        db.start_run()
-    duplicates = corpus_mod.DuplicateIndex()
-
     skip = list(exclude) + ([store, f"{store}.wal"] if store else []) \
         + ([fetch_cache] if fetch_cache else [])
     fetch = {"cache_dir": fetch_cache, "delay": fetch_delay, "timeout": fetch_timeout}
-
-    def articles_to_process() -> Iterator[Article]:
-        for item in corpus_mod.iter_corpus(corpus, default_published=default_published,
-                                           max_chars=max_chars, fields=fields,
-                                           date_order=date_order, urls=urls, fetch=fetch,
-                                           exclude=skip):
-            if isinstance(item, corpus_mod.Reject):
-                rejects.append(item)
-                continue
-            counts["articles"] += 1
-            original = duplicates.check(item)
-            if original:
-                item.duplicate_of = original
-                counts["duplicates"] += 1
-                collect(tables.document_rows(item, corpus_mod.content_hash(item.text)), [])
-                continue
-            if db is not None:
-                digest = corpus_mod.content_hash(item.text)
-                if db.has(digest, tables.document_rows(item, digest)):
-                    counts["skipped_known"] += 1
-                    continue
-            yield item
-
-    def collect(doc_row: dict, rows: list[dict]) -> None:
-        error = doc_row.pop("_error", "")
-        if error:
-            rejects.append(corpus_mod.Reject(doc_row["doc_id"], doc_row["doc_id"],
-                                             f"could not be processed ({error})",
-                                             "kept without mentions"))
-        if db is not None:
-            db.add(doc_row, rows)
-        else:
-            doc_rows.append(doc_row)
-            mention_rows.extend(rows)
-
+    results = None
     bar = None
-    if _show_progress(progress):
-        from tqdm import tqdm
-        bar = tqdm(desc="articles", unit="art")
-    batches = _batched(articles_to_process(), batch_size)
-    if engine == "dask":
-        from . import scale
-        results = scale.map_batches(batches, options, model=model, scheduler=scheduler,
-                                    workers=workers)
-    else:
-        results = map_batches(batches, options, model=model, workers=workers)
     try:
+        if store:
+            from .store import Store, code_fingerprint
+            # rows made by other code or other options are processed again
+            db = Store(store, rebuild=rebuild, fingerprint=code_fingerprint(
+                {"infer_dates": infer_dates, "undated": undated, "model": model or ""}))
+            db.start_run()
+        duplicates = corpus_mod.DuplicateIndex()
+        if db is not None:
+            _seed_duplicates(duplicates, db)
+
+        def articles_to_process() -> Iterator[Article]:
+            for item in corpus_mod.iter_corpus(corpus, default_published=default_published,
+                                               max_chars=max_chars, fields=fields,
+                                               date_order=date_order, urls=urls, fetch=fetch,
+                                               exclude=skip):
+                if isinstance(item, corpus_mod.Reject):
+                    rejects.append(item)
+                    continue
+                counts["articles"] += 1
+                original = duplicates.check(item)
+                if original and original != item.doc_id:
+                    # goes down the batch stream unprocessed, to keep its place
+                    item.duplicate_of = original
+                    counts["duplicates"] += 1
+                if db is not None:
+                    digest = corpus_mod.content_hash(item.text)
+                    if db.has(digest, tables.document_rows(item, digest)):
+                        counts["skipped_known"] += 1
+                        continue
+                    before = db.stored_hash(item.doc_id)
+                    if before is not None and before != digest:
+                        counts["replaced"] += 1
+                        rejects.append(corpus_mod.Reject(
+                            item.doc_id, item.doc_id,
+                            f"the store held another text under this id (content hash "
+                            f"{before[:12]}, now {digest[:12]})", "replaced"))
+                yield item
+
+        def collect(doc_row: dict, rows: dict) -> None:
+            error = doc_row.pop("_error", "")
+            doc_id = doc_row["doc_id"]
+            for note in doc_row.pop("_notes", []):
+                rejects.append(corpus_mod.Reject(doc_id, doc_id, note, "split"))
+            if error:
+                rejects.append(corpus_mod.Reject(doc_id, doc_id,
+                                                 f"could not be processed ({error})",
+                                                 "kept without mentions"))
+            if db is None:
+                doc_rows.append(doc_row)
+                for name, found in rows.items():
+                    table_rows[name].extend(found)
+
+        if _show_progress(progress):
+            from tqdm import tqdm
+            bar = tqdm(desc="articles", unit="art")
+        stream = batches.batched(articles_to_process(), batch_size)
+        if engine == "dask":
+            from . import scale
+            results = scale.map_batches(stream, options, model=model, scheduler=scheduler,
+                                        workers=workers)
+        else:
+            results = batches.map_batches(stream, options, model=model, workers=workers)
         for batch_rows in results:
             for doc_row, rows in batch_rows:
                 collect(doc_row, rows)
+            if db is not None:  # one transaction per batch, each article whole
+                db.add_many(batch_rows)
             if bar is not None:
                 bar.update(len(batch_rows))
-    finally:
         if bar is not None:
             bar.close()
+            bar = None
 
-    if db is not None:
-        documents = db.documents()
-        mentions = db.mentions()
-    else:
-        documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
-        mentions = tables.frame(mention_rows, tables.MENTION_COLUMNS)
-    mentions, event_table = events.merge(mentions, documents)
-    reject_table = tables.frame(
-        ({"input": r.input, "doc_id": r.doc_id, "reason": r.reason, "action": r.action}
-         for r in rejects), tables.REJECT_COLUMNS)
-    summary = {
-        "articles": counts["articles"], "rejected": len(reject_table),
-        "duplicates": counts["duplicates"], "unchanged": counts["skipped_known"],
-        "documents": len(documents), "mentions": len(mentions), "events": len(event_table),
-        "seconds": round(time.perf_counter() - started, 2),
-        **undated_counts(documents, mentions),
-    }
-    if counts["articles"] == 0 and len(documents) == 0:
-        summary["nothing_read"] = corpus_mod.nothing_read(reject_table["reason"])
-    if db is not None:
-        db.replace_events(event_table)
-        db.finish_run(summary)
-        db.close()
-    return Tables(documents, mentions, event_table, reject_table, summary)
+        if db is not None:
+            documents = db.documents()
+            per_article = {name: db.table(name) for name in tables.PER_ARTICLE}
+        else:
+            documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
+            per_article = {name: tables.frame(rows, tables.PER_ARTICLE[name])
+                           for name, rows in table_rows.items()}
+        mentions, event_table = events.merge(per_article["mentions"], documents)
+        per_article["mentions"] = mentions
+        reject_table = tables.frame(
+            ({"input": r.input, "doc_id": r.doc_id, "reason": r.reason, "action": r.action}
+             for r in rejects), tables.REJECT_COLUMNS)
+        summary = {
+            "articles": counts["articles"], "rejected": len(reject_table),
+            "duplicates": counts["duplicates"], "unchanged": counts["skipped_known"],
+            "documents": len(documents), "mentions": len(mentions), "events": len(event_table),
+            "seconds": round(time.perf_counter() - started, 2),
+            **undated_counts(documents, mentions),
+        }
+        if counts["articles"] == 0 and len(documents) == 0:
+            summary["nothing_read"] = corpus_mod.nothing_read(reject_table["reason"])
+        if counts["replaced"]:
+            summary["replaced"] = counts["replaced"]
+        if db is not None:
+            db.replace_events(event_table)
+            db.finish_run(summary)
+        return Tables(documents, mentions, event_table, reject_table, summary,
+                      per_article=per_article)
+    finally:
+        # on any way out (an error, Ctrl-C, a dead worker): workers stopped,
+        # the store closed (its lock released), whole batches kept
+        if results is not None and hasattr(results, "close"):
+            results.close()
+        if bar is not None:
+            bar.close()
+        if db is not None:
+            db.close()
 
 
 def undated_counts(documents: pd.DataFrame, mentions: pd.DataFrame) -> dict:
@@ -372,12 +309,20 @@ def undated_counts(documents: pd.DataFrame, mentions: pd.DataFrame) -> dict:
 
 
 def write_tables(result: Tables, out: str | Path, raw: bool = False) -> Path:
-    """Write documents.csv, mentions.csv, events.csv, rejects.csv and
-    summary.json into ``out`` (each file atomically)."""
+    """Write documents.csv, one CSV per per-article table (mentions.csv,
+    sentences.csv ...), events.csv, rejects.csv and summary.json into
+    ``out`` (each file atomically; see :func:`timeline.tables.staged_folder`
+    to replace a folder as a whole)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables.write_csv(result.documents, out / "documents.csv", raw=raw)
-    tables.write_csv(result.mentions, out / "mentions.csv", raw=raw)
+    per_article = dict(result.per_article or {})
+    per_article["mentions"] = result.mentions
+    for name in tables.PER_ARTICLE:
+        frame = per_article.get(name)
+        if frame is None:
+            frame = tables.frame([], tables.PER_ARTICLE[name])
+        tables.write_csv(frame, out / f"{name}.csv", raw=raw)
     tables.write_csv(result.events, out / "events.csv", raw=raw)
     tables.write_csv(result.rejects, out / "rejects.csv", raw=raw)
     tables.write_text(json.dumps(result.summary, indent=2) + "\n", out / "summary.json")

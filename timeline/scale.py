@@ -1,7 +1,7 @@
 """Scale out: the per-article stages on a Dask cluster.
 
 The corpus is still read, de-duplicated and merged into events by the
-driver (this process); only the heavy part, :func:`timeline.pipeline.rows_of_batch`
+driver (this process); only the heavy part, :func:`timeline.batches.rows_of_batch`
 over batches of articles, runs on the workers, each loading the spaCy model
 once (``nlp.load`` is cached per process).  The batches go to the cluster as
 Dask bags, one partition per batch, ``2 x workers`` batches at a time, so
@@ -23,14 +23,14 @@ from .article import Article
 
 
 def _process(batch: list[Article], options, model: Optional[str]):
-    from . import nlp, pipeline
+    from . import batches, nlp
 
-    return pipeline.rows_of_batch(batch, nlp.load(model), options)
+    return batches.rows_of_batch(batch, nlp.load(model), options)
 
 
 def map_batches(batches: Iterable[list[Article]], options, model: Optional[str] = None,
                 scheduler: Optional[str] = None, workers: int = 2
-                ) -> Iterator[list[tuple[dict, list[dict]]]]:
+                ) -> Iterator[list[tuple[dict, dict[str, list[dict]]]]]:
     """Process batches on a Dask cluster; yields each batch's rows in order."""
     from dask.distributed import Client, LocalCluster
 

@@ -7,13 +7,23 @@ Tables:
   ``extra`` (any further columns of the row, and values that do not fit
   their column's type, as JSON) and ``fingerprint`` (of the code and
   options that made the rows, see :func:`code_fingerprint`);
-* ``mentions``: one row per temporal expression
-  (:data:`timeline.tables.MENTION_COLUMNS`), plus ``mseq`` (its index in the
+* one table per entry of :data:`timeline.tables.PER_ARTICLE` (``mentions``:
+  one row per temporal expression; ``sentences``: each sentence a mention
+  points into, once): its columns, plus ``mseq`` (the row's index in the
   article) and ``extra``;
 * ``events``: the merged events of the last run (replaced as a whole), and
   ``mention_events`` (mention_id, event_id) taken from its ``mention_ids``;
 * ``runs``: run_id, started, finished (UTC) and the run's summary (JSON);
-* ``meta``: the schema version.
+* ``meta``: the schema version (``schema``) and the fingerprint of the code
+  that ran last (``code``).
+
+A store written by earlier code is migrated when it opens: missing tables
+are created (``sentences`` filled from the sentence columns of the stored
+mentions) and missing columns added (empty); a store that cannot be
+migrated (a newer schema, columns this code does not know) or cannot be
+read (truncated, corrupt) raises :class:`StoreError` with one line saying to
+rerun with ``--rebuild``, which (``Store(path, rebuild=True)``) moves the
+old file aside as ``<path>.old`` and starts an empty store.
 
 Each article is written in one transaction (its old rows, if its doc_id was
 stored before, are deleted in the same transaction; :meth:`Store.add_many`
@@ -46,21 +56,33 @@ import pandas as pd
 
 from . import tables
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+#: schema versions this code migrates from
+MIGRATES_FROM = ("1",)
 
-_DOC_TYPES = {"published_inferred": "BOOLEAN", "n_words": "BIGINT"}
-_MENTION_TYPES = {**{c: "BIGINT" for c in ("mseq", "start", "end", "sentence", "sentence_start",
-                                            "sentence_end", "trigger_start", "trigger_end")},
-                  "confidence": "DOUBLE"}
-_DOC_TYPES["seq"] = "BIGINT"
-#: the stored columns, in table order
+#: SQL types of the stored columns that are not text (any table)
+_TYPES = {**{c: "BIGINT" for c in ("seq", "mseq", "n_words", "start", "end", "sentence_index",
+                                    "sentence_start", "sentence_end", "trigger_start",
+                                    "trigger_end")},
+          "published_inferred": "BOOLEAN", "confidence": "DOUBLE"}
+_DOC_TYPES = _TYPES
+_MENTION_TYPES = _TYPES
+#: the stored columns of documents, in table order
 _DOC_COLUMNS = ["seq"] + tables.DOCUMENT_COLUMNS + ["extra", "fingerprint"]
-_MENTION_COLUMNS = ["mseq"] + tables.MENTION_COLUMNS + ["extra"]
+#: the row tables of the store: documents, then one per per-article table
+_PER_ARTICLE = tables.PER_ARTICLE
+REBUILD_HINT = "rerun with --rebuild to rebuild it from the corpus"
+
+
+def _stored_columns(name: str) -> list[str]:
+    """The stored columns of a per-article table, in table order."""
+    return ["mseq"] + _PER_ARTICLE[name] + ["extra"]
 
 
 class StoreError(Exception):
     """The store cannot be used (locked by another process, not a DuckDB
-    file, cannot be created).  Its message is one line for the user."""
+    file, cannot be created, corrupt, written by code it cannot be migrated
+    from).  Its message is one line for the user."""
 
 
 def _q(name: str) -> str:
@@ -149,10 +171,13 @@ class Store:
     as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, path: str | Path, fingerprint: Optional[str] = None):
+    def __init__(self, path: str | Path, fingerprint: Optional[str] = None,
+                 rebuild: bool = False):
         import duckdb
 
         self.path = str(path)
+        if rebuild and self.path != ":memory:":
+            _move_aside(Path(path))
         #: what made the rows: rows made by other code or options count as not stored
         self.fingerprint = code_fingerprint() if fingerprint is None else fingerprint
         if self.path != ":memory:":
@@ -161,8 +186,12 @@ class Store:
                 raise StoreError(f"store {file} is a folder, not a file")
             if file.exists() and file.stat().st_size:
                 with open(file, "rb") as handle:
-                    if handle.read(12)[8:12] != b"DUCK":
-                        raise StoreError(f"store {file} is not a DuckDB database")
+                    head = handle.read(12)
+                if head[8:12] != b"DUCK":
+                    if len(head) < 12 or file.suffix == ".duckdb":
+                        raise StoreError(f"store {file} is damaged (not a DuckDB database): "
+                                         f"{REBUILD_HINT}")
+                    raise StoreError(f"store {file} is not a DuckDB database")
             try:
                 file.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
@@ -174,18 +203,34 @@ class Store:
             message = str(error)
             if "lock" in message.lower():
                 raise StoreError(f"store {self.path} is in use by another process") from None
-            raise StoreError(f"store {self.path} cannot be opened: "
-                             f"{message.splitlines()[0]}") from None
+            if "permission" in message.lower() or "no such file" in message.lower():
+                raise StoreError(f"store {self.path} cannot be opened: "
+                                 f"{message.splitlines()[0]}") from None
+            raise StoreError(f"store {self.path} cannot be read ({message.splitlines()[0]}): "
+                             f"{REBUILD_HINT}") from None
         except duckdb.Error as error:
-            raise StoreError(f"store {self.path} cannot be opened: "
-                             f"{str(error).splitlines()[0]}") from None
+            raise StoreError(f"store {self.path} cannot be read "
+                             f"({str(error).splitlines()[0]}): {REBUILD_HINT}") from None
         self._run_id: Optional[int] = None
-        self._create()
+        try:
+            self._create()
+            self._load_index()
+        except duckdb.Error as error:
+            self.close()
+            raise StoreError(f"store {self.path} cannot be read "
+                             f"({str(error).splitlines()[0]}): {REBUILD_HINT}") from None
+        except StoreError:
+            self.close()
+            raise
+
+    def _load_index(self) -> None:
         # DuckDB lets one process write the file, so what identifies the stored
         # documents can be kept here: doc_id -> (seq, digest of its row, fingerprint)
         self._index: dict[str, tuple[int, str, Optional[str]]] = {}
         self._hashes: Counter = Counter()
         self._hash_of: dict[str, str] = {}
+        #: doc_id -> stored content hash (whatever the fingerprint)
+        self._content: dict[str, str] = {}
         cols = ", ".join(_q(c) for c in tables.DOCUMENT_COLUMNS)
         cursor = self._con.execute(f"SELECT {cols}, extra, seq, fingerprint FROM documents")
         for values in cursor.fetchall():
@@ -202,15 +247,25 @@ class Store:
             con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)")
             version = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if version is None:
+                fresh = not self._has_table("documents")
+                if not fresh:
+                    raise StoreError(f"store {self.path} has no schema version: {REBUILD_HINT}")
                 con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
             elif version[0] != SCHEMA_VERSION:
-                raise StoreError(f"store {self.path} has schema version {version[0]}, "
-                                 f"this timeline writes version {SCHEMA_VERSION}")
-            con.execute("CREATE TABLE IF NOT EXISTS documents (seq BIGINT, "
-                        f"{_schema(tables.DOCUMENT_COLUMNS, _DOC_TYPES)}, extra VARCHAR, "
-                        "fingerprint VARCHAR)")
-            con.execute("CREATE TABLE IF NOT EXISTS mentions (mseq BIGINT, "
-                        f"{_schema(tables.MENTION_COLUMNS, _MENTION_TYPES)}, extra VARCHAR)")
+                if version[0] not in MIGRATES_FROM:
+                    raise StoreError(f"store {self.path} has schema version {version[0]}, this "
+                                     f"timeline writes version {SCHEMA_VERSION}: {REBUILD_HINT}")
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema'", [SCHEMA_VERSION])
+            con.execute("CREATE TABLE IF NOT EXISTS documents "
+                        f"({_schema(_DOC_COLUMNS, _TYPES)})")
+            self._migrate_columns("documents", _DOC_COLUMNS)
+            for name in _PER_ARTICLE:
+                created = not self._has_table(name)
+                con.execute(f"CREATE TABLE IF NOT EXISTS {_q(name)} "
+                            f"({_schema(_stored_columns(name), _TYPES)})")
+                self._migrate_columns(name, _stored_columns(name))
+                if created and name == "sentences" and self._has_table("mentions"):
+                    self._sentences_from_mentions()
             con.execute("CREATE TABLE IF NOT EXISTS runs (run_id BIGINT, started TIMESTAMP, "
                         "finished TIMESTAMP, summary VARCHAR)")
             con.execute("CREATE TABLE IF NOT EXISTS mention_events (mention_id VARCHAR, "
@@ -219,6 +274,35 @@ class Store:
         except BaseException:
             con.rollback()
             raise
+
+    def _columns_of(self, table: str) -> list[str]:
+        return [r[0] for r in self._con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position", [table]).fetchall()]
+
+    def _migrate_columns(self, table: str, wanted: list[str]) -> None:
+        """Add the columns ``table`` lacks (empty); a stored column this code
+        does not know cannot be migrated."""
+        present = self._columns_of(table)
+        unknown = [c for c in present if c not in wanted]
+        if unknown:
+            raise StoreError(f"store {self.path} was written by other code (table {table} has "
+                             f"column(s) {', '.join(unknown)}): {REBUILD_HINT}")
+        for column in wanted:
+            if column not in present:
+                self._con.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(column)} "
+                                  f"{_TYPES.get(column, 'VARCHAR')}")
+
+    def _sentences_from_mentions(self) -> None:
+        """Fill ``sentences`` of a store from before it: each sentence that a
+        stored mention points into, from the mention's sentence columns."""
+        self._con.execute(
+            "INSERT INTO sentences (mseq, doc_id, sentence_index, start, \"end\", text) "
+            "SELECT row_number() OVER (PARTITION BY doc_id ORDER BY sentence_index) - 1, "
+            "doc_id, sentence_index, sentence_start, sentence_end, sentence FROM ("
+            "SELECT doc_id, sentence_index, any_value(sentence_start) AS sentence_start, "
+            "any_value(sentence_end) AS sentence_end, any_value(sentence) AS sentence "
+            "FROM mentions WHERE sentence_index >= 0 GROUP BY doc_id, sentence_index)")
 
     def close(self) -> None:
         """Close the database (idempotent)."""
@@ -259,14 +343,21 @@ class Store:
         return (known is not None and known[2] == self.fingerprint
                 and doc_row.get("content_hash") == content_hash and known[1] == _digest(doc_row))
 
+    def stored_hash(self, doc_id: str) -> Optional[str]:
+        """The content hash of the article stored under ``doc_id`` (made by
+        any code), or None."""
+        return self._content.get(doc_id)
+
     def _remember(self, row: dict, seq: int, fingerprint: Optional[str]) -> None:
         self._forget(row["doc_id"])
         self._index[row["doc_id"]] = (seq, _digest(row), fingerprint)
+        self._content[row["doc_id"]] = row.get("content_hash")
         if fingerprint == self.fingerprint:
             self._hashes[row.get("content_hash")] += 1
             self._hash_of[row["doc_id"]] = row.get("content_hash")
 
     def _forget(self, doc_id: str) -> None:
+        self._content.pop(doc_id, None)
         if doc_id in self._index:
             del self._index[doc_id]
             if doc_id in self._hash_of:
@@ -278,23 +369,30 @@ class Store:
         run processes them again."""
         return sum(1 for _, _, f in self._index.values() if f != self.fingerprint)
 
-    def add(self, doc_row: dict, mention_rows: list[dict]) -> None:
-        """Store one article's document row and mention rows in one transaction.
+    def add(self, doc_row: dict, rows) -> None:
+        """Store one article's document row and the rows of its per-article
+        tables (``{table name: rows}``, or a list: its mention rows) in one
+        transaction.
 
         An article whose doc_id is stored already replaces its old rows and
         keeps its place in the tables.
         """
-        self.add_many([(doc_row, mention_rows)])
+        self.add_many([(doc_row, rows)])
 
-    def add_many(self, items: list[tuple[dict, list[dict]]]) -> None:
-        """Store several whole articles (``(doc_row, mention_rows)`` pairs) in
-        one transaction: each article is still stored wholly or not at all,
-        and a batch costs about what one article costs (DuckDB's per-statement
-        and per-commit overheads dominate).  A doc_id given twice keeps the
-        later rows, at the place of the first."""
-        batch: dict[str, tuple[int, dict, list[dict]]] = {}
+    def add_many(self, items: list) -> None:
+        """Store several whole articles (``(doc_row, rows)`` pairs, ``rows`` as
+        :meth:`add` takes them) in one transaction: each article is still
+        stored wholly or not at all, and a batch costs about what one article
+        costs (DuckDB's per-statement and per-commit overheads dominate).  A
+        doc_id given twice keeps the later rows, at the place of the first."""
+        batch: dict[str, tuple[int, dict, dict]] = {}
         next_seq = self._next_seq
-        for doc_row, mention_rows in items:
+        for doc_row, rows in items:
+            if not isinstance(rows, dict):
+                rows = {"mentions": list(rows)}
+            unknown = set(rows) - set(_PER_ARTICLE)
+            if unknown:
+                raise ValueError(f"not a per-article table: {', '.join(sorted(unknown))}")
             doc_id = doc_row["doc_id"]
             if doc_id in batch:
                 seq = batch[doc_id][0]
@@ -302,23 +400,26 @@ class Store:
                 seq = self._index[doc_id][0]
             else:
                 seq, next_seq = next_seq, next_seq + 1
-            batch[doc_id] = (seq, doc_row, mention_rows)
+            batch[doc_id] = (seq, doc_row, rows)
         if not batch:
             return
         replaced = [doc_id for doc_id in batch if doc_id in self._index]
-        doc_values = [[seq] + self._values(row, tables.DOCUMENT_COLUMNS, _DOC_TYPES)
+        doc_values = [[seq] + self._values(row, tables.DOCUMENT_COLUMNS, _TYPES)
                       + [self.fingerprint] for seq, row, _ in batch.values()]
-        mention_values = [[i] + self._values(m, tables.MENTION_COLUMNS, _MENTION_TYPES)
-                          for _, _, mentions in batch.values() for i, m in enumerate(mentions)]
+        values = {name: [[i] + self._values(r, columns, _TYPES)
+                         for _, _, rows in batch.values()
+                         for i, r in enumerate(rows.get(name, ()))]
+                  for name, columns in _PER_ARTICLE.items()}
 
         def work(con):
             if replaced:
                 ids = json.dumps(replaced, ensure_ascii=False)
-                for table in ("mentions", "documents"):
-                    con.execute(f"DELETE FROM {table} WHERE doc_id IN "
+                for table in list(_PER_ARTICLE) + ["documents"]:
+                    con.execute(f"DELETE FROM {_q(table)} WHERE doc_id IN "
                                 "(SELECT unnest(from_json(?, '[\"VARCHAR\"]')))", [ids])
-            _insert(con, "documents", _DOC_COLUMNS, _DOC_TYPES, doc_values)
-            _insert(con, "mentions", _MENTION_COLUMNS, _MENTION_TYPES, mention_values)
+            _insert(con, "documents", _DOC_COLUMNS, _TYPES, doc_values)
+            for name in _PER_ARTICLE:
+                _insert(con, name, _stored_columns(name), _TYPES, values[name])
 
         self._transaction(work)
         self._next_seq = next_seq
@@ -345,10 +446,10 @@ class Store:
         return values
 
     def remove(self, doc_id: str) -> None:
-        """Delete an article and its mentions (one transaction)."""
+        """Delete an article and its rows in every table (one transaction)."""
         def work(con):
-            con.execute("DELETE FROM mentions WHERE doc_id = ?", [doc_id])
-            con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+            for table in list(_PER_ARTICLE) + ["documents"]:
+                con.execute(f"DELETE FROM {_q(table)} WHERE doc_id = ?", [doc_id])
         self._transaction(work)
         self._forget(doc_id)
 
@@ -372,23 +473,45 @@ class Store:
                                    params or [])
         return self._rows(cursor, tables.DOCUMENT_COLUMNS)
 
+    def original_texts(self):
+        """(doc_id, text) of every stored article that is no duplicate, in
+        table order (streamed), e.g. to seed a duplicate index."""
+        cursor = self._con.execute("SELECT doc_id, text FROM documents "
+                                   "WHERE coalesce(duplicate_of, '') = '' ORDER BY seq")
+        while True:
+            rows = cursor.fetchmany(1000)
+            if not rows:
+                break
+            yield from rows
+
     def documents(self) -> pd.DataFrame:
         """All stored documents, in the order they were first added."""
         return tables.frame(self._document_rows(), tables.DOCUMENT_COLUMNS)
 
+    def table(self, name: str, where: str = "", params: Optional[list] = None) -> pd.DataFrame:
+        """All stored rows of the per-article table ``name``, by document
+        order and then their order in the article (``where``: an SQL
+        condition on its rows ``m`` or their documents ``d``)."""
+        columns = _PER_ARTICLE[name]
+        cols = ", ".join(f"m.{_q(c)}" for c in columns)
+        cursor = self._con.execute(
+            f"SELECT {cols}, m.extra FROM {_q(name)} m JOIN documents d ON m.doc_id = d.doc_id "
+            f"{('WHERE ' + where) if where else ''} ORDER BY d.seq, m.mseq", params or [])
+        return tables.frame(self._rows(cursor, columns), columns)
+
     def mentions(self) -> pd.DataFrame:
         """All stored mentions, by document order and then their order in the article."""
-        cols = ", ".join(f"m.{_q(c)}" for c in tables.MENTION_COLUMNS)
-        cursor = self._con.execute(
-            f"SELECT {cols}, m.extra FROM mentions m JOIN documents d ON m.doc_id = d.doc_id "
-            "ORDER BY d.seq, m.mseq")
-        return tables.frame(self._rows(cursor, tables.MENTION_COLUMNS), tables.MENTION_COLUMNS)
+        return self.table("mentions")
+
+    def sentences(self) -> pd.DataFrame:
+        """All stored sentences (those a mention points into), in document order."""
+        return self.table("sentences")
 
     def counts(self) -> dict:
-        """Number of documents, mentions and events stored."""
+        """Number of documents, rows of each per-article table, runs and events stored."""
         con = self._con
-        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-                for name in ("documents", "mentions", "runs")
+        return {name: con.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]
+                for name in ["documents", *_PER_ARTICLE, "runs"]
                 } | {"events": self._count_events()}
 
     def _count_events(self) -> int:
@@ -439,8 +562,11 @@ class Store:
     # --- runs -------------------------------------------------------------------------
 
     def start_run(self) -> int:
-        """Record the start of a run (UTC time, for the record only); returns its id."""
+        """Record the start of a run (UTC time, for the record only) and the
+        fingerprint of the code running it; returns its id."""
         def work(con):
+            con.execute("DELETE FROM meta WHERE key = 'code'")
+            con.execute("INSERT INTO meta VALUES ('code', ?)", [self.fingerprint])
             run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
             con.execute("INSERT INTO runs VALUES (?, ?, NULL, NULL)", [run_id, _utc_now()])
             self._run_id = run_id
@@ -483,6 +609,17 @@ def _insert(con, table: str, columns: list[str], types: dict, rows: list[list]) 
                          allow_nan=False, default=str)
     con.execute(f"INSERT INTO {table} ({', '.join(_q(c) for c in columns)}) SELECT {fields} "
                 "FROM (SELECT unnest(from_json(?, ?)) AS r)", [payload, structure])
+
+
+def _move_aside(path: Path) -> None:
+    """Move a store file (and its write-ahead log) to ``<path>.old``,
+    replacing an earlier one, for ``--rebuild``."""
+    import os
+
+    for suffix in ("", ".wal"):
+        file = Path(str(path) + suffix)
+        if file.exists() and file.is_file():
+            os.replace(file, Path(str(path) + ".old" + suffix))
 
 
 def _utc_now() -> datetime:

@@ -1,17 +1,23 @@
-"""Tidy tables: one row per document, mention, event or reject.
+"""Tidy tables: one row per document, sentence, mention, event or reject.
 
 The stages work on :class:`~timeline.article.Article` objects; this module
 turns them into pandas DataFrames with fixed, documented columns, and writes
-them as CSV safely (atomic rename, no spreadsheet formulas).
+them as CSV safely (atomic rename, no spreadsheet formulas, every cell
+holding a line end quoted), and an output folder as a whole
+(:func:`staged_folder`).
 """
 
 from __future__ import annotations
 
+import csv
+import errno
+import json
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pandas as pd
 
@@ -28,6 +34,17 @@ EVENT_COLUMNS = ["event_id", "date_start", "date_end", "granularity", "summary",
                  "actors", "object", "doc_ids", "sources", "n_docs", "mention_ids", "texts",
                  "sentence", "confidence"]
 REJECT_COLUMNS = ["input", "doc_id", "reason", "action"]
+#: sentences.csv: each sentence of an article once (mentions point to it by index)
+SENTENCE_COLUMNS = ["doc_id", "sentence_index", "start", "end", "text"]
+
+#: the tables made per article, keyed by doc_id, with their columns: the
+#: store keeps one stored table per entry and the pipeline one CSV file each
+#: (``<name>.csv``).  A new per-article table is one line here plus its rows
+#: in :func:`article_tables`.
+PER_ARTICLE: dict[str, list[str]] = {
+    "mentions": MENTION_COLUMNS,
+    "sentences": SENTENCE_COLUMNS,
+}
 
 #: separator used inside one cell for list-valued columns (actors, doc_ids ...)
 LIST_SEP = "; "
@@ -73,6 +90,24 @@ def mention_rows(article: Article) -> list[dict]:
     return rows
 
 
+def sentence_rows(article: Article) -> list[dict]:
+    """The sentences.csv rows of one article: only the sentences that a
+    mention points into (the others hold nothing the tables refer to)."""
+    used = sorted({m.sentence for m in article.mentions
+                   if 0 <= m.sentence < len(article.sentences)})
+    rows = []
+    for index in used:
+        sent = article.sentences[index]
+        rows.append({"doc_id": article.doc_id, "sentence_index": index, "start": sent.start,
+                     "end": sent.end, "text": article.text[sent.start:sent.end]})
+    return rows
+
+
+def article_tables(article: Article) -> dict[str, list[dict]]:
+    """The rows of every per-article table (:data:`PER_ARTICLE`) of one article."""
+    return {"mentions": mention_rows(article), "sentences": sentence_rows(article)}
+
+
 def frame(rows: Iterable[dict], columns: list[str]) -> pd.DataFrame:
     """A DataFrame with exactly ``columns`` (missing ones empty), in that order."""
     df = pd.DataFrame(list(rows))
@@ -114,23 +149,61 @@ def _umask() -> int:
     return mask
 
 
+class WriteError(OSError):
+    """A file of the outputs could not be written (full disk, no permission).
+    Its message is one line naming the file."""
+
+
+def _write_error(path: Path, error: OSError) -> WriteError:
+    reason = error.strerror or (str(error).splitlines() or [type(error).__name__])[0]
+    failure = WriteError(f"cannot write {path} ({reason})")
+    failure.errno = error.errno or errno.EIO
+    return failure
+
+
 @contextmanager
 def atomic_open(path: str | Path, newline: str | None = None):
     """Open a temporary file beside ``path`` for writing; on success it is
     renamed over ``path`` (readers never see half a file), on failure removed.
-    The file gets the usual permissions (0666 less the umask)."""
+    The file gets the usual permissions (0666 less the umask).  An OSError
+    while writing (a full disk ...) becomes a :class:`WriteError` naming ``path``."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             yield handle
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    except WriteError:
+        _remove(tmp)
         raise
+    except OSError as error:
+        _remove(tmp)
+        raise _write_error(path, error) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _remove(tmp) -> None:
+    if tmp is not None and os.path.exists(tmp):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _holds_line_end(df: pd.DataFrame) -> bool:
+    """Does any text cell hold a carriage return?  (Python's csv module, which
+    pandas uses, quotes a cell holding "\n" but not one holding a bare "\r",
+    which every reader takes for a line end.)"""
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            if df[col].map(lambda v: isinstance(v, str) and "\r" in v).any():
+                return True
+    return False
 
 
 def write_csv(df: pd.DataFrame, path: str | Path, raw: bool = False) -> Path:
@@ -144,8 +217,11 @@ def write_csv(df: pd.DataFrame, path: str | Path, raw: bool = False) -> Path:
         for col in df.columns:
             if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
                 df[col] = df[col].map(neutralise)
+    # a table holding a carriage return is written with every text cell
+    # quoted (numbers stay bare); read back the same by any CSV reader
+    quoting = csv.QUOTE_NONNUMERIC if _holds_line_end(df) else csv.QUOTE_MINIMAL
     with atomic_open(path, newline="") as handle:
-        df.to_csv(handle, index=False)
+        df.to_csv(handle, index=False, quoting=quoting, lineterminator="\n")
     return Path(path)
 
 
@@ -173,3 +249,115 @@ def read_csv(path: str | Path, raw: bool = False) -> pd.DataFrame:
         if col in df.columns and len(df) and df[col].str.fullmatch(r"-?\d+").all():
             df[col] = df[col].astype("int64")
     return df
+
+
+# --- an output folder as a whole ---------------------------------------------------
+
+#: the list of files an output folder got from its last run (for the next swap)
+OUTPUTS_LIST = ".timeline-outputs.json"
+
+
+def _stage_names(out: Path) -> tuple[str, str]:
+    return f".{out.name}.staging-", f".{out.name}.old-"
+
+
+def clean_stale(out: str | Path) -> list[Path]:
+    """Remove what a killed run left beside and inside ``out``: staging and
+    old folders of an unfinished swap, and ``.<name>.*.tmp`` files of an
+    unfinished atomic write.  A swap killed between its two renames left no
+    ``out`` but its old folder: that one is put back.  Returns what was removed."""
+    out = Path(out)
+    staging, old = _stage_names(out)
+    removed = []
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        return removed
+    olds = sorted(p for p in parent.iterdir() if p.name.startswith(old) and p.is_dir())
+    if not out.exists() and olds:
+        os.replace(olds[-1], out)
+        olds = olds[:-1]
+    for path in olds:
+        if out.is_dir():
+            _carry_over(path, out)
+    for path in olds + [p for p in parent.iterdir() if p.name.startswith(staging)]:
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    if out.is_dir():
+        for path in out.iterdir():
+            if path.name.startswith(".") and path.name.endswith(".tmp") and path.is_file():
+                _remove(path)
+                removed.append(path)
+    return removed
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    """Move into ``new`` the entries of ``old`` that its run did not write
+    (a store file, a researcher's notes) and that ``new`` does not have."""
+    ours = set(_written(old)) | {OUTPUTS_LIST}
+    for entry in old.iterdir():
+        if entry.name not in ours and not (new / entry.name).exists() \
+                and not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+            os.replace(entry, new / entry.name)
+
+
+def _written(folder: Path) -> list[str]:
+    """Names of the entries of ``folder`` that its run wrote (by its list)."""
+    try:
+        return list(json.loads((folder / OUTPUTS_LIST).read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return []
+
+
+@contextmanager
+def staged_folder(out: str | Path) -> Iterator[Path]:
+    """Write a run's outputs into a fresh sibling folder, then swap it for
+    ``out`` as a whole, so that ``out`` never mixes files of two runs.
+
+    Yields the staging folder.  On success: the entries of the old ``out``
+    that its own run did not write (a store file, a researcher's notes) are
+    moved into the new folder, the old folder goes, and the new one takes its
+    name (two renames; :func:`clean_stale` repairs a swap killed between
+    them).  On failure the staging folder is removed and ``out`` is left as
+    it was.  What a killed run left is cleaned first.  When ``out`` is the
+    current folder or holds it, it cannot be swapped: ``out`` itself is
+    yielded and each file is only replaced atomically.
+    """
+    out = Path(out).resolve()
+    cwd = Path.cwd().resolve()
+    if cwd == out or out in cwd.parents:
+        out.mkdir(parents=True, exist_ok=True)
+        yield out
+        return
+    clean_stale(out)
+    staging_prefix, old_prefix = _stage_names(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=staging_prefix, dir=out.parent))
+        os.chmod(stage, 0o777 & ~_umask())
+    except OSError as error:
+        raise _write_error(out, error) from None
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    try:
+        names = sorted(p.name for p in stage.iterdir() if p.name != OUTPUTS_LIST)
+        write_text(json.dumps(names, indent=1) + "\n", stage / OUTPUTS_LIST)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=old_prefix, dir=out.parent))
+            os.rmdir(old)
+            os.replace(out, old)
+            os.replace(stage, out)
+            _carry_over(old, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(stage, out)
+    except OSError as error:
+        shutil.rmtree(stage, ignore_errors=True)
+        if isinstance(error, WriteError):
+            raise
+        raise _write_error(out, error) from None
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise

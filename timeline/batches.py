@@ -1,0 +1,241 @@
+"""The per-article stages over batches of articles, in this process or in
+worker processes.
+
+:func:`process_batch` runs the stages on a batch (sentences.split,
+temporal.find, nlp.parse in one ``nlp.pipe`` stream, temporal.resolve,
+events.anchor), every stage of every article inside a guard: an article on
+which one fails loses only its mentions, never its batch.
+:func:`rows_of_batch` keeps only the rows of a processed batch (the parses
+are dropped), and :func:`map_batches` runs batches here or in ``workers``
+spawned processes (a :class:`concurrent.futures.ProcessPoolExecutor`),
+yielding results in corpus order.  A worker that dies (kill -9, the OOM
+killer) stops the run with :class:`WorkerDied`, naming the batch, instead of
+waiting for it for ever.
+
+Both :mod:`timeline.pipeline` (local runs) and :mod:`timeline.scale` (Dask)
+use this module; it imports neither.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import deque
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Optional
+
+from . import corpus as corpus_mod
+from . import events, nlp as nlp_mod, sentences, tables, temporal
+from .article import Article
+
+#: what a processed article gives: its documents.csv row and the rows of each
+#: per-article table (:data:`timeline.tables.PER_ARTICLE`)
+ArticleRows = tuple[dict, dict[str, list[dict]]]
+
+
+@dataclass
+class Options:
+    """Switches of the extraction (all off by default)."""
+
+    #: infer a missing publication date from a dateline in the text
+    infer_dates: bool = False
+    #: keep the main event of sentences with no temporal expression
+    undated: bool = False
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without returning its batch (killed, out of
+    memory).  ``str()`` is one line naming the batch."""
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error)
+    return f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"
+
+
+def process_batch(articles: list[Article], nlp=None, options: Options | None = None) -> list[Article]:
+    """Run the per-article stages over a batch; parses are made in one
+    ``nlp.pipe`` stream for the whole batch.
+
+    An article on which a stage fails keeps its text and loses only its
+    mentions: the failure is noted in ``article.error`` (one line) and the
+    rest of the batch goes on.  This holds for the parse too: if the
+    batch's stream fails, each article is parsed alone, so only the one that
+    breaks the parser is marked.  Duplicates (``duplicate_of`` set) are
+    passed through untouched.
+    """
+    options = options or Options()
+    todo = [a for a in articles if not a.duplicate_of]
+
+    def guarded(article: Article, stage) -> None:
+        if article.error:
+            return
+        try:
+            stage(article)
+        except Exception as error:  # one article's failure must not stop the corpus
+            article.error = _one_line(error)
+            article.mentions = []
+            for sent in article.sentences:
+                sent.needs_parse = False
+                sent.doc = None
+
+    def prepare(article: Article) -> None:
+        sentences.split(article)
+        if options.infer_dates and article.published is None:
+            # a full dateline first ("Published: 21 Nov 2025"), then a day and month
+            # whose year comes from the text
+            if not corpus_mod.infer_from_dateline(article):
+                temporal.infer_publication_date(article)
+        temporal.find(article)
+        if options.undated:
+            for sent in article.sentences:
+                sent.needs_parse = True
+
+    for article in todo:
+        guarded(article, prepare)
+    try:
+        nlp_mod.parse(todo, nlp)
+    except Exception:  # one article broke the stream: parse each alone
+        for article in todo:
+            guarded(article, lambda a: nlp_mod.parse([a], nlp))
+    for article in todo:
+        guarded(article, temporal.resolve)
+        guarded(article, lambda a: events.anchor(a, undated=options.undated))
+    return articles
+
+
+def article_rows(article: Article) -> ArticleRows:
+    """The documents.csv row of a processed article and the rows of its
+    per-article tables (``{table name: rows}``, see
+    :data:`timeline.tables.PER_ARTICLE`).  A failed article's row carries its
+    one-line reason under ``_error``, and a note of what a stage altered
+    (a sentence cut for length) under ``_notes``."""
+    row = tables.document_rows(article, corpus_mod.content_hash(article.text))
+    notes = list(getattr(article, "notes", None) or [])
+    if notes:
+        row["_notes"] = notes
+    if article.error:
+        row["_error"] = article.error
+        return row, {}
+    if article.duplicate_of:
+        return row, {}
+    return row, tables.article_tables(article)
+
+
+def rows_of_batch(articles: list[Article], nlp=None,
+                  options: Options | None = None) -> list[ArticleRows]:
+    """Process a batch and keep only its rows (the parses are dropped)."""
+    return [article_rows(a) for a in process_batch(articles, nlp, options)]
+
+
+# --- worker processes ----------------------------------------------------------
+
+_WORKER: dict = {}
+
+#: one BLAS/OpenMP thread per worker process: N workers on N cores, not N x N threads
+SINGLE_THREAD_ENV = {name: "1" for name in (
+    "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")}
+
+
+def _worker_init(model: Optional[str], options: Options) -> None:
+    # Ctrl-C reaches the whole process group: the main process alone handles
+    # it (and stops the workers), so a worker prints no traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER["nlp"] = nlp_mod.load(model)
+    _WORKER["options"] = options
+
+
+def _worker_batch(articles: list[Article]) -> list[ArticleRows]:
+    return rows_of_batch(articles, _WORKER["nlp"], _WORKER["options"])
+
+
+def _label(number: int, batch: list[Article]) -> str:
+    first, last = batch[0].doc_id, batch[-1].doc_id
+    ids = first if first == last else f"{first} .. {last}"
+    return f"batch {number} ({len(batch)} articles: {ids!r})"
+
+
+def _stop(executor) -> None:
+    """Stop a pool at once: queued batches cancelled, workers ended."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+
+
+def map_batches(batches: Iterable[list[Article]], options: Options, model: Optional[str] = None,
+                workers: int = 1) -> Iterator[list[ArticleRows]]:
+    """Process batches on this machine, in order: in this process, or in
+    ``workers`` processes that each load the model once, at most two batches
+    per worker in flight.  Raises :class:`WorkerDied` if a worker ends
+    without returning its batch."""
+    if workers <= 1:
+        nlp = nlp_mod.load(model)
+        for batch in batches:
+            yield rows_of_batch(batch, nlp, options)
+        return
+
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    saved = {name: os.environ.get(name) for name in SINGLE_THREAD_ENV}
+    os.environ.update(SINGLE_THREAD_ENV)  # inherited by the spawned workers only
+    try:
+        executor = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
+                                       initializer=_worker_init, initargs=(model, options))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    in_flight: deque = deque()  # (number, batch, future)
+
+    def result_of(number: int, batch: list[Article], future):
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            raise WorkerDied(f"a worker process died (killed or out of memory) while "
+                             f"{_label(number, batch)} was being processed; nothing of it "
+                             f"was kept: run again to resume") from None
+
+    clean = False
+    try:
+        for number, batch in enumerate(batches):
+            try:
+                future = executor.submit(_worker_batch, batch)
+            except BrokenProcessPool:
+                # the pool broke before: the oldest batch in flight names it
+                if in_flight:
+                    result_of(*in_flight.popleft())
+                raise WorkerDied(f"a worker process died before {_label(number, batch)}"
+                                 " was sent; run again to resume") from None
+            in_flight.append((number, batch, future))
+            if len(in_flight) >= 2 * workers:
+                yield result_of(*in_flight.popleft())
+        while in_flight:
+            yield result_of(*in_flight.popleft())
+        clean = True
+    finally:
+        if clean:
+            executor.shutdown(wait=True)
+        else:
+            _stop(executor)
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items (the last one shorter)."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
