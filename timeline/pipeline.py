@@ -20,6 +20,7 @@ whatever the corpus size.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -57,9 +58,12 @@ class Tables:
     summary: dict = field(default_factory=dict)
 
     def summary_line(self) -> str:
-        """One line: articles read, rejected and duplicate, mentions, events, seconds."""
+        """One line: articles read (with a store: how many were new, changed
+        or unchanged), rejected and duplicate, mentions, events, seconds."""
         s = self.summary
-        return (f"{s.get('articles', 0)} articles read, {s.get('rejected', 0)} rejected, "
+        stored = (f" ({s.get('new', 0)} new, {s.get('changed', 0)} changed, "
+                  f"{s.get('unchanged', 0)} unchanged)" if "new" in s else "")
+        return (f"{s.get('articles', 0)} articles read{stored}, {s.get('rejected', 0)} rejected, "
                 f"{s.get('duplicates', 0)} duplicate, {s.get('mentions', 0)} mentions, "
                 f"{s.get('events', 0)} events, {s.get('seconds', 0):.1f} s")
 
@@ -144,8 +148,13 @@ def _worker_batch(articles: list[Article]) -> list[tuple[dict, list[dict]]]:
 def map_batches(batches: Iterable[list[Article]], options: Options, model: Optional[str] = None,
                 workers: int = 1) -> Iterator[list[tuple[dict, list[dict]]]]:
     """Process batches on this machine, in order: in this process, or in
-    ``workers`` processes that each load the model once."""
-    if workers > 1:
+    ``workers`` processes that each load the model once.  A corpus of one
+    batch is processed in this process whatever ``workers`` says: starting
+    the workers would cost more than it saves."""
+    batches = iter(batches)
+    ahead = list(itertools.islice(batches, 2))
+    batches = itertools.chain(ahead, batches)
+    if workers > 1 and len(ahead) > 1:
         import multiprocessing as mp
         from collections import deque
 
@@ -229,7 +238,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     rejects: list[corpus_mod.Reject] = []
     doc_rows: list[dict] = []
     mention_rows: list[dict] = []
-    counts = {"articles": 0, "duplicates": 0, "skipped_known": 0}
+    counts = {"articles": 0, "duplicates": 0, "skipped_known": 0, "new": 0, "changed": 0}
     db = None
     if store:
         from .store import Store, code_fingerprint
@@ -257,6 +266,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                 if db.has(digest, tables.document_rows(item, digest)):
                     counts["skipped_known"] += 1
                     continue
+                counts["changed" if db.knows(item.doc_id) else "new"] += 1
             yield item
 
     def collect(doc_row: dict, rows: list[dict]) -> None:
@@ -309,6 +319,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         "seconds": round(time.perf_counter() - started, 2),
     }
     if db is not None:
+        summary.update(new=counts["new"], changed=counts["changed"])
         db.replace_events(event_table)
         db.finish_run(summary)
         db.close()

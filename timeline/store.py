@@ -259,6 +259,11 @@ class Store:
         return (known is not None and known[2] == self.fingerprint
                 and doc_row.get("content_hash") == content_hash and known[1] == _digest(doc_row))
 
+    def knows(self, doc_id: str) -> bool:
+        """Is a document with this doc_id stored (whatever its content)?  With
+        :meth:`has` false, the article is then a changed one, else a new one."""
+        return doc_id in self._index
+
     def _remember(self, row: dict, seq: int, fingerprint: Optional[str]) -> None:
         self._forget(row["doc_id"])
         self._index[row["doc_id"]] = (seq, _digest(row), fingerprint)
