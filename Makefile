@@ -19,9 +19,13 @@ setup: $(STAMP)
 
 # nbstripout as this clone's git filter: commits of notebooks never hold outputs, while the
 # working copy keeps them (.gitattributes names the filter; the command is set here, per clone).
+# Also stripped: papermill's run records and the kernel's version (they differ at every run).
+NBSTRIP_KEYS := metadata.papermill cell.metadata.papermill metadata.language_info
 git-filter:
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
-		$(BIN)/nbstripout --install && echo "nbstripout installed as this clone's git filter"; fi
+		$(BIN)/nbstripout --install \
+		&& git config filter.nbstripout.extrakeys "$(NBSTRIP_KEYS)" \
+		&& echo "nbstripout installed as this clone's git filter"; fi
 
 # JupyterLab at the project root (outputs/ is one click away), the notebooks folder open.
 LAB_PORT ?= 8888

@@ -89,6 +89,8 @@ DECLARED = {nb: execute.notebook_parameters(execute.NOTEBOOK_DIR / nb) for nb in
     ({"min_confidence": "1.5"}, "between 0 and 1"),
     ({"export_images": "maybe"}, "export_images takes true or false"),
     ({"out": "/tmp/elsewhere"}, "give out with --out"),
+    ({"story_csv": "../elsewhere/story.csv"}, "story_csv must be a file name ending in .csv"),
+    ({"story_csv": "story.xlsx"}, "story_csv must be a file name ending in .csv"),
     ({"nosuch": "1"}, "unknown parameter nosuch (timeline run --help lists them)"),
     ({"min_sorces": "2"}, "unknown parameter min_sorces; did you mean min_sources?"),
     ({"Entity": "Rubio"}, "unknown parameter Entity; did you mean entity?"),

@@ -150,6 +150,11 @@ def check_parameters(parameters: dict, declared: dict) -> dict:
         if wrong:
             raise UnknownParameter(f"unknown granularity {', '.join(wrong)} "
                                    f"(choose from {', '.join(GRANULARITIES)})")
+    if "story_csv" in values:
+        name = str(values["story_csv"])
+        if not name.endswith(".csv") or Path(name).name != name:
+            raise UnknownParameter(f"story_csv must be a file name ending in .csv (it is "
+                                   f"written in --out), not {name!r}")
     if values.get("store"):
         store = Path(values["store"])
         if store.exists():
