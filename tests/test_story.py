@@ -126,3 +126,19 @@ def test_interactive_tables_keep_dates_on_one_line_and_escape_text():
     page = itables.to_html_datatable(events, **options)
     assert samples.SCRIPT not in page and samples.LINK not in page
     assert "e1" in page and "Zelensky meets Rubio in Geneva" in page
+
+
+def test_figure_output_loads_nothing_from_the_network():
+    import re
+
+    from timeline import figure
+
+    fig = figure.timeline_figure(samples.events(), samples.documents())
+    bundle = views.figure_bundle(fig)
+    page = bundle["text/html"]
+    assert re.search(r"<script[^>]*\bsrc=", page) is None  # no MathJax (nor anything) from a CDN
+    assert "Plotly.newPlot" in page
+    figure_json = bundle["application/vnd.plotly.v1+json"]
+    ids = [i for trace in figure_json["data"] for i in trace.get("customdata") or []]
+    assert sorted(ids) == sorted(e for e, d in zip(samples.events().event_id,
+                                                   samples.events().date_start) if d)
