@@ -119,10 +119,12 @@ def test_interactive_tables_keep_dates_on_one_line_and_escape_text():
     itables = pytest.importorskip("itables")
     events = pd.concat([samples.events(), samples.hostile_events()], ignore_index=True)
     options = views.table_options(events)
-    nowrap = options["columnDefs"][0]
-    assert nowrap["className"] == "dt-nowrap"
+    nowrap, text = options["columnDefs"]
+    assert "dt-nowrap" in nowrap["className"].split() and "nowrap" in options["classes"]
     assert [events.columns[i] for i in nowrap["targets"]] == [
         "event_id", "date_start", "date_end", "granularity"]
+    assert "summary" in [events.columns[i] for i in text["targets"]]  # cut for display only
+    assert "type !== 'display'" in str(text["render"]) and str(views.CLIP) in str(text["render"])
     page = itables.to_html_datatable(events, **options)
     assert samples.SCRIPT not in page and samples.LINK not in page
     assert "e1" in page and "Zelensky meets Rubio in Geneva" in page
