@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -20,6 +21,7 @@ PARAMETERS = {
     "02_timeline.ipynb": ["out", "date_from", "date_to", "color_by", "actors", "sources",
                           "min_confidence", "min_sources", "granularities", "text", "title",
                           "export_images"],
+    "03_story.ipynb": ["out", "entity", "search", "story_csv"],
 }
 
 
@@ -27,9 +29,42 @@ def read(name: str):
     return nbformat.read(NOTEBOOKS / name, as_version=4)
 
 
+def committed(name: str):
+    """The notebook as the last commit holds it (not the working copy, which
+    keeps the outputs of a researcher's runs: the git filter strips them on
+    commit)."""
+    project = NOTEBOOKS.parent
+    inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=project,
+                            capture_output=True, text=True)
+    if inside.returncode != 0:
+        pytest.skip("not a git checkout: nothing committed to check")
+    blob = subprocess.run(["git", "show", f"HEAD:notebooks/{name}"], cwd=project,
+                          capture_output=True, text=True)
+    assert blob.returncode == 0, f"{name} is not committed: {blob.stderr.strip()}"
+    return nbformat.reads(blob.stdout, as_version=4)
+
+
+def test_every_notebook_of_the_run_is_checked():
+    from timeline import execute
+
+    assert sorted(PARAMETERS) == sorted(execute.NOTEBOOKS) == sorted(
+        p.name for p in NOTEBOOKS.glob("*.ipynb"))
+
+
+def test_git_strips_notebook_outputs_on_commit():
+    project = NOTEBOOKS.parent
+    attributes = (project / ".gitattributes").read_text(encoding="utf-8")
+    assert "*.ipynb filter=nbstripout" in attributes
+    pyproject = (project / "pyproject.toml").read_text("utf-8")
+    assert '"nbstripout>=' in pyproject and '"itables>=' in pyproject
+    # the Makefile's setup installs the filter's command in the clone
+    makefile = (project / "Makefile").read_text(encoding="utf-8")
+    assert "nbstripout --install" in makefile
+
+
 @pytest.mark.parametrize("name", sorted(PARAMETERS))
 def test_notebook_is_committed_without_outputs(name):
-    notebook = read(name)
+    notebook = committed(name)
     nbformat.validate(notebook)
     code = [c for c in notebook.cells if c.cell_type == "code"]
     assert code

@@ -18,6 +18,7 @@ use this module; it imports neither.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 from collections import deque
@@ -173,8 +174,13 @@ def map_batches(batches: Iterable[list[Article]], options: Options, model: Optio
     """Process batches on this machine, in order: in this process, or in
     ``workers`` processes that each load the model once, at most two batches
     per worker in flight.  Raises :class:`WorkerDied` if a worker ends
-    without returning its batch."""
-    if workers <= 1:
+    without returning its batch.  A corpus of one batch is processed in this
+    process whatever ``workers`` says: starting workers would cost more than
+    it saves."""
+    batches = iter(batches)
+    ahead = list(itertools.islice(batches, 2))
+    batches = itertools.chain(ahead, batches)
+    if workers <= 1 or len(ahead) < 2:
         nlp = nlp_mod.load(model)
         for batch in batches:
             yield rows_of_batch(batch, nlp, options)

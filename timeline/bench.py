@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from .cli import PROJECT_DIR
+from .defaults import PROJECT_DIR
 
 
 def tml_to_jsonl(folder: Path, target: Path) -> Path:

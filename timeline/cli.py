@@ -1,6 +1,7 @@
 """The ``timeline`` command line.
 
-    timeline run      [--corpus PATH] [--out DIR] [-p NAME VALUE ...]
+    timeline --version
+    timeline run      [--corpus PATH] [--out DIR] [-p NAME VALUE ...]   (--help lists the NAMEs)
     timeline extract  [--corpus PATH] [--out DIR] [--store DB] [--workers N] ...
     timeline evaluate GOLD_PATH... --system-out DIR [--json FILE] [--events]
     timeline bench    --corpus PATH [--limit N] ...
@@ -23,9 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional, Sequence
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = PROJECT_DIR / "seeds"
-DEFAULT_OUTPUTS = PROJECT_DIR / "outputs"
+from .defaults import DEFAULT_CORPUS, DEFAULT_OUTPUTS, PROJECT_DIR, usable_cores, version
 
 
 class UsageError(Exception):
@@ -241,12 +240,34 @@ def cmd_bench(args) -> int:
 # --- parser ------------------------------------------------------------------------
 
 
+class _RunHelp(argparse.Action):
+    """``timeline run --help``: the options, then every notebook parameter
+    (read from the notebooks only when asked: papermill is slow to import)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show this help, with every notebook parameter, and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import execute
+
+        try:
+            parser.epilog = execute.parameter_help(execute.declared_parameters())
+        except Exception as error:  # a broken notebook must not hide the options' help
+            parser.epilog = f"(the notebook parameters cannot be read: {error})"
+        parser.print_help()
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="timeline", description="Event timelines from news articles.")
+    parser.add_argument("--version", action="version", version=f"timeline {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run the notebooks headlessly (papermill)")
+    run = sub.add_parser("run", help="run the notebooks headlessly (papermill)", add_help=False,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("-h", "--help", action=_RunHelp)
     run.add_argument("--corpus", help="corpus folder or file (default: seeds/)")
     run.add_argument("--out", help="output folder (default: outputs/<corpus name>/)")
     run.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
@@ -268,7 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--rebuild", action="store_true",
                      help="with --store: move the old store aside (<store>.old) and rebuild it "
                           "from the corpus")
-    ext.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    ext.add_argument("--workers", type=int, default=usable_cores(),
+                     help="processes (default: the machine's usable cores, here %(default)s)")
     ext.add_argument("--engine", choices=("local", "dask"), default="local")
     ext.add_argument("--scheduler", help="with --engine dask: address of a running scheduler")
     ext.add_argument("--raw-csv", action="store_true",

@@ -350,9 +350,11 @@ def _titles(documents: Optional[pd.DataFrame]) -> dict[str, tuple[str, str]]:
 
 def _group_labels(events: pd.DataFrame, color_by: str, list_mode: str) -> pd.Series:
     """One lane label per row (after exploding list cells when ``list_mode`` is "split")."""
-    if color_by not in events.columns:
+    # columns starting with "_" are the figure's own working columns, not the user's
+    choices = [c for c in map(str, events.columns) if not c.startswith("_")]
+    if color_by not in choices:
         raise ValueError(f"color_by: events have no column {color_by!r}; "
-                         f"choose one of {', '.join(map(str, events.columns))}")
+                         f"choose one of {', '.join(choices)}")
     values = events[color_by]
     empty = f"(no {color_by})"
     numeric = pd.to_numeric(values, errors="coerce")

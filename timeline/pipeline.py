@@ -63,9 +63,12 @@ class Tables:
         return found if found is not None else tables.frame([], tables.SENTENCE_COLUMNS)
 
     def summary_line(self) -> str:
-        """One line: articles read, rejected and duplicate, mentions, events, seconds."""
+        """One line: articles read (with a store: how many were new, changed
+        or unchanged), rejected and duplicate, mentions, events, seconds."""
         s = self.summary
-        line = (f"{s.get('articles', 0)} articles read, {s.get('rejected', 0)} rejected, "
+        stored = (f" ({s.get('new', 0)} new, {s.get('changed', 0)} changed, "
+                  f"{s.get('unchanged', 0)} unchanged)" if "new" in s else "")
+        line = (f"{s.get('articles', 0)} articles read{stored}, {s.get('rejected', 0)} rejected, "
                 f"{s.get('duplicates', 0)} duplicate, {s.get('mentions', 0)} mentions, "
                 f"{s.get('events', 0)} events, {s.get('seconds', 0):.1f} s")
         note = corpus_mod.undated_note(s.get("undated_articles", 0),
@@ -170,7 +173,8 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     rejects: list[corpus_mod.Reject] = []
     doc_rows: list[dict] = []
     table_rows: dict[str, list[dict]] = {name: [] for name in tables.PER_ARTICLE}
-    counts = {"articles": 0, "duplicates": 0, "skipped_known": 0, "replaced": 0}
+    counts = {"articles": 0, "duplicates": 0, "skipped_known": 0, "replaced": 0,
+              "new": 0, "changed": 0}
     db = None
     skip = list(exclude) + ([store, f"{store}.wal"] if store else []) \
         + ([fetch_cache] if fetch_cache else [])
@@ -208,6 +212,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                         counts["skipped_known"] += 1
                         continue
                     before = db.stored_hash(item.doc_id)
+                    counts["changed" if before is not None else "new"] += 1
                     if before is not None and before != digest:
                         counts["replaced"] += 1
                         rejects.append(corpus_mod.Reject(
@@ -275,6 +280,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         if counts["replaced"]:
             summary["replaced"] = counts["replaced"]
         if db is not None:
+            summary.update(new=counts["new"], changed=counts["changed"])
             db.replace_events(event_table)
             db.finish_run(summary)
         return Tables(documents, mentions, event_table, reject_table, summary,

@@ -347,6 +347,10 @@ class Store:
         """The content hash of the article stored under ``doc_id`` (made by
         any code), or None."""
         return self._content.get(doc_id)
+    def knows(self, doc_id: str) -> bool:
+        """Is a document with this doc_id stored (whatever its content)?  With
+        :meth:`has` false, the article is then a changed one, else a new one."""
+        return self.stored_hash(doc_id) is not None
 
     def _remember(self, row: dict, seq: int, fingerprint: Optional[str]) -> None:
         self._forget(row["doc_id"])
