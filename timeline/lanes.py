@@ -114,7 +114,8 @@ def canonical_names(actor_cells: Iterable) -> dict[str, str]:
     for target, counter in totals.items():
         # the spelling of the fuller name itself, the most frequent first
         own = [(n, c) for n, c in counter.items() if _key(n) == target] or list(counter.items())
-        display[target] = sorted(own, key=lambda nc: (-nc[1], nc[0]))[0][0]
+        # ties: a mixed-case spelling before an all-capitals one ("Dmitry Peskov", "DMITRY PESKOV")
+        display[target] = sorted(own, key=lambda nc: (-nc[1], nc[0].isupper(), nc[0]))[0][0]
     return {actor: display[merged[_key(name)]] for actor, name in raw_names.items()}
 
 
