@@ -738,7 +738,7 @@ def timeline_figure(events: pd.DataFrame, documents: Optional[pd.DataFrame] = No
 #: the figure's height in pixels at least and at most (at most: a 1280x720
 #: screen shows the whole figure, date axis included, under the page's filters)
 MIN_HEIGHT = 380
-MAX_HEIGHT = 560
+MAX_HEIGHT = 540
 
 
 def _in(df: pd.DataFrame, low: float, high: float) -> pd.Series:
@@ -874,7 +874,7 @@ def _layout(fig: go.Figure, df: pd.DataFrame, *, title: str, color_by: str,
     fig.update_layout(
         title={"text": _esc(title or default_title),
                "subtitle": {"text": _esc(f"{caption}   ·   {key}")}, "x": 0.01,
-               "font": {"size": 16}},
+               "y": 0.985, "yanchor": "top", "font": {"size": 16}},
         height=height, barmode="overlay", bargap=0,
         margin={"l": 10, "r": 10, "t": 112, "b": 30},
         showlegend=True,
@@ -911,6 +911,7 @@ def _page_records(df: pd.DataFrame, documents: Optional[pd.DataFrame],
 
     links = document_links(documents)
     names = lanes_mod.event_names(_column(df, "actors").tolist())
+    confidence = _confidence(df).tolist()
     out, seen = [], {}
     for i, row in enumerate(df.to_dict("records")):
         event_id = row["event_id"]
@@ -934,7 +935,7 @@ def _page_records(df: pd.DataFrame, documents: Optional[pd.DataFrame],
             "lanes": [str(row["_lane"])], "actors": names[i], "outlets": outlets,
             "date_source": _text(row.get("date_source")),
             "n_sources": int(row["_n_sources"]), "n_docs": int(row["_n_docs"]),
-            "confidence": float(_confidence(pd.DataFrame([row])).iloc[0]),
+            "confidence": float(confidence[i]),
             "docs": docs, "search": " ".join(search.split()).lower(),
         })
     return out

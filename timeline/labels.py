@@ -98,12 +98,24 @@ def place(anchors: Sequence[tuple[float, float, float]], texts: Sequence[str],
     placed: list[Placed] = []
     boxes = list(obstacles or [])
     right_edge, bottom_edge = frame.left + frame.width, frame.top + frame.height
-    points = {}
+    # the points in view, in a grid of cells so that a label meets only its neighbours
+    cell = 48.0
+    grid: dict[tuple[int, int], list[tuple[int, tuple]]] = {}
     for j, (x, y, radius, point) in enumerate(anchors):
         if point:
             px, py = frame.px(x, y)
             if frame.left <= px <= right_edge and frame.top <= py <= bottom_edge:
-                points[j] = (px - radius, py - radius, px + radius, py + radius)
+                box = (px - radius, py - radius, px + radius, py + radius)
+                for gx in range(int(box[0] // cell), int(box[2] // cell) + 1):
+                    for gy in range(int(box[1] // cell), int(box[3] // cell) + 1):
+                        grid.setdefault((gx, gy), []).append((j, box))
+
+    def covers_point(box, own: int) -> bool:
+        for gx in range(int(box[0] // cell), int(box[2] // cell) + 1):
+            for gy in range(int(box[1] // cell), int(box[3] // cell) + 1):
+                if any(j != own and _meets(box, mark, 0.0) for j, mark in grid.get((gx, gy), ())):
+                    return True
+        return False
     for i in order:
         if len(placed) >= limit:
             break
@@ -128,7 +140,7 @@ def place(anchors: Sequence[tuple[float, float, float]], texts: Sequence[str],
                 continue
             if any(_meets(box, other) for other in boxes):
                 continue
-            if any(_meets(box, mark, 0.0) for j, mark in points.items() if j != i):
+            if covers_point(box, i):
                 continue
             placed.append(Placed(i, text, xanchor, xshift, yshift, box))
             boxes.append(box)
