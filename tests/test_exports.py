@@ -130,17 +130,18 @@ def test_images_are_skipped_with_one_line_when_no_browser(tmp_path, monkeypatch)
 
 
 @pytest.mark.slow
-def test_images_are_written_as_png_and_svg_where_chromium_is(tmp_path):
+def test_images_are_written_as_png_svg_and_pdf_where_chromium_is(tmp_path):
     if exports.find_browser() is None:
         pytest.skip("no Chrome/Chromium: install Debian's chromium or set BROWSER_PATH")
     fig = figure.timeline_figure(samples.events(), samples.documents())
     written = exports.export_images(fig, tmp_path)
     assert not isinstance(written, str), written
-    assert [p.name for p in written] == ["timeline.png", "timeline.svg"]
+    assert [p.name for p in written] == ["timeline.png", "timeline.svg", "timeline.pdf"]
     assert written[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = written[1].read_text(encoding="utf-8")
     assert "<svg" in svg and "Zelensky" in svg
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["timeline.png", "timeline.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["timeline.pdf", "timeline.png",
+                                                          "timeline.svg"]
 
 
 # -- Display Date, TimelineJS JSON -------------------------------------------------

@@ -427,10 +427,16 @@ def _browser_path(path: str) -> Iterator[None]:
 
 
 def export_images(fig, out_dir: str | Path, name: str = "timeline", width: int = 1400,
-                  formats: tuple[str, ...] = ("png", "svg")) -> list[Path] | str:
-    """Write ``fig`` as ``<name>.png`` and ``<name>.svg`` into ``out_dir``.
+                  formats: tuple[str, ...] = ("png", "svg", "pdf"),
+                  publication: bool = True) -> list[Path] | str:
+    """Write ``fig`` as ``<name>.png``, ``.svg`` and ``.pdf`` into ``out_dir``.
 
-    Uses Plotly's image export (kaleido) with the browser of
+    With ``publication`` (the default) a figure of
+    :func:`timeline.figure.timeline_figure` is first made a publication
+    figure (:func:`timeline.figure.static_figure`: labels, legend, a caption
+    with the corpus, the filters and the dates; no buttons, no range
+    slider).  ``width`` is the width the labels were placed for.  Uses
+    Plotly's image export (kaleido) with the browser of
     :func:`find_browser`.  Returns the paths written, or, when no browser
     is found or the export fails, one line saying why the images were
     skipped (nothing is raised: images are a convenience).
@@ -445,6 +451,9 @@ def export_images(fig, out_dir: str | Path, name: str = "timeline", width: int =
         import plotly.io as pio
     except ImportError:  # pragma: no cover - plotly is a dependency
         return "images skipped: plotly is not installed"
+    if publication and isinstance(fig.layout.meta, dict) and "caption" in fig.layout.meta:
+        from .figure import static_figure
+        fig = static_figure(fig)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     height = int(fig.layout.height or 600)

@@ -953,12 +953,14 @@ def static_figure(fig: go.Figure) -> go.Figure:
     caption = (out.layout.meta or {}).get("caption", "") if out.layout.meta else ""
     out.layout.meta = {k: v for k, v in (out.layout.meta or {}).items() if k != "events"}
     out.layout.updatemenus = ()
-    out.update_layout(xaxis={"rangeslider": {"visible": False}}, margin={"t": 70, "b": 80})
+    # the plot area keeps (at least) the height the labels were placed for
+    out.update_layout(xaxis={"rangeslider": {"visible": False}}, margin={"b": 80},
+                      height=int(out.layout.height or MIN_HEIGHT) + 50)
     out.update_layout(title={"subtitle": {"text": _esc(
-        "● one day  ▬ a period  size: distinct outlets")}})
+        "● one day  ▬ a period  size: distinct outlets")}}, legend={"title": {"text": "lanes"}})
     if caption:
         out.add_annotation(text=_esc(textwrap.shorten(caption, 400, placeholder="…")),
-                           xref="paper", yref="paper", x=0, y=0, yshift=-58, xanchor="left",
+                           xref="paper", yref="paper", x=0, y=0, yshift=-40, xanchor="left",
                            yanchor="top", showarrow=False, align="left",
                            font={"size": 11, "color": "#444"})
     return out
