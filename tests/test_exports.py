@@ -285,3 +285,12 @@ def test_data_dictionary_explains_every_column_value_code_and_the_confidence_sca
     assert "## Confidence" in text and "0 to 1" in text
     assert "| `extra_col` | (not described in the data dictionary) |" in text
     assert "## mentions.csv (not written by this run)" in text
+
+
+def test_group_is_the_lane_of_the_figure_drawn():
+    events = samples.events()
+    fig = figure.timeline_figure(events, max_lanes=2)
+    sheet = exports.timelinejs(events, lanes_by_id=exports.figure_lanes(fig))
+    groups = dict(zip([e for e in events.event_id if e != "e8"], sheet["Group"][1:]))
+    assert groups == {"e1": "Rubio", "e2": "other", "e3": "other", "e4": "Rubio", "e5": "other",
+                      "e6": "other", "e7": "Lavrov"}

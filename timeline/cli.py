@@ -136,14 +136,14 @@ def cmd_extract(args) -> int:
                               store=args.store, workers=args.workers, engine=args.engine,
                               scheduler=args.scheduler, progress=False if args.quiet else None)
     pipeline.write_tables(result, out, raw=args.raw_csv)
-    # the same exports as `timeline run`: TimelineJS (CSV and JSON), timeline.xlsx, columns.md
-    from . import exports
+    # the same exports as `timeline run`: TimelineJS (CSV and JSON, Group the figure's
+    # lane), timeline.xlsx, columns.md, and the page unless --no-figure
+    from . import exports, figure
+    fig = figure.timeline_figure(result.events, result.documents, corpus=corpus.name)
     exports.write_exports(result.events, out, mentions=result.mentions,
-                          documents=result.documents, raw=args.raw_csv, tables=False)
+                          documents=result.documents, raw=args.raw_csv, tables=False, fig=fig)
     if not args.no_figure:
-        from . import figure
-        figure.write_html(figure.timeline_figure(result.events, result.documents,
-                                                 corpus=corpus.name), out / "timeline.html")
+        figure.write_html(fig, out / "timeline.html")
     for reject in result.rejects.itertuples():
         print(f"rejected {reject.input}: {reject.reason} ({reject.action})", file=sys.stderr)
     if result.summary.get("articles", 0) == 0:

@@ -240,15 +240,28 @@ def _describe(events: pd.DataFrame) -> str:
     return text
 
 
-def _groups(events: pd.DataFrame, max_lanes: int) -> list[str]:
+def _groups(events: pd.DataFrame, max_lanes: int,
+            lanes_by_id: Optional[dict] = None) -> list[str]:
+    if lanes_by_id:
+        return [lanes_by_id.get(str(e), lanes.OTHER) for e in events.get("event_id", [])] \
+            if "event_id" in events.columns else [""] * len(events)
     if "actors" not in events.columns:
         return [""] * len(events)
     return lanes.lanes(events["actors"].tolist(), max_lanes=max_lanes)[1]
 
 
+def figure_lanes(fig) -> dict[str, str]:
+    """event_id -> its (first) lane in a figure of :func:`timeline.figure.timeline_figure`."""
+    meta = fig.layout.meta if fig is not None else None
+    if not isinstance(meta, dict):
+        return {}
+    return {r["id"]: r["lanes"][0] for r in meta.get("events", []) if r.get("lanes")}
+
+
 def timelinejs(events: pd.DataFrame, documents: Optional[pd.DataFrame] = None,
                title: str = "", description: str = "",
-               max_lanes: int = lanes.MAX_LANES) -> pd.DataFrame:
+               max_lanes: int = lanes.MAX_LANES,
+               lanes_by_id: Optional[dict] = None) -> pd.DataFrame:
     """A TimelineJS sheet of ``events``: exactly :data:`TIMELINEJS_COLUMNS`.
 
     The first row is the title slide (Type "title"): ``title`` (default
@@ -259,11 +272,12 @@ def timelinejs(events: pd.DataFrame, documents: Optional[pd.DataFrame] = None,
     date in the text's words (:func:`display_date`), Headline the summary,
     Text the sentence, the expressions as written and the sources, Media the
     first article's http(s) address (from ``documents``), Group the event's
-    lane in the figure (:func:`timeline.lanes.lanes`).  Every text is
-    HTML-escaped: TimelineJS renders these fields as HTML.
+    lane in the figure: ``lanes_by_id`` (:func:`figure_lanes` of the figure
+    drawn), else :func:`timeline.lanes.lanes` of these events.  Every text
+    is HTML-escaped: TimelineJS renders these fields as HTML.
     """
     links = document_links(documents)
-    groups = _groups(events, max_lanes)
+    groups = _groups(events, max_lanes, lanes_by_id)
     rows = [_timelinejs_row(row, group, links)
             for row, group in zip(events.to_dict("records"), groups)]
     dated = [r for r in rows if r is not None]
@@ -285,14 +299,15 @@ def _date_object(year: str, month: str, day: str) -> Optional[dict]:
 
 def timelinejs_json(events: pd.DataFrame, documents: Optional[pd.DataFrame] = None,
                     title: str = "", description: str = "",
-                    max_lanes: int = lanes.MAX_LANES) -> dict:
+                    max_lanes: int = lanes.MAX_LANES,
+                    lanes_by_id: Optional[dict] = None) -> dict:
     """The same slides in TimelineJS's JSON format, which its embed reads
     without a spreadsheet: ``{"title": slide, "events": [slide, ...]}``, each
     event slide with ``start_date`` (``year``, ``month``, ``day`` as numbers),
     ``end_date`` for periods, ``display_date``, ``text`` (``headline``,
     ``text``), ``group``, ``media`` (``url``, ``credit``, ``caption``) when
     the article's address is known, and ``unique_id`` (the event_id)."""
-    sheet = timelinejs(events, documents, title, description, max_lanes)
+    sheet = timelinejs(events, documents, title, description, max_lanes, lanes_by_id)
     ids = [str(row.get("event_id", "")) for row in events.to_dict("records")
            if as_date(row.get("date_start")) is not None]
     first = sheet.iloc[0]
@@ -318,16 +333,18 @@ def timelinejs_json(events: pd.DataFrame, documents: Optional[pd.DataFrame] = No
 
 def write_timelinejs(events: pd.DataFrame, path: str | Path, raw: bool = False,
                      documents: Optional[pd.DataFrame] = None, title: str = "",
-                     description: str = "") -> Path:
-    """Write :func:`timelinejs` of ``events`` as CSV (formulas neutralised unless ``raw``)."""
-    return write_csv(timelinejs(events, documents, title, description), path, raw=raw)
+                     description: str = "", fig=None) -> Path:
+    """Write :func:`timelinejs` of ``events`` as CSV (formulas neutralised unless
+    ``raw``); Group is the lane of each event in ``fig`` when given."""
+    return write_csv(timelinejs(events, documents, title, description,
+                                lanes_by_id=figure_lanes(fig)), path, raw=raw)
 
 
 def write_timelinejs_json(events: pd.DataFrame, path: str | Path,
                           documents: Optional[pd.DataFrame] = None, title: str = "",
-                          description: str = "") -> Path:
+                          description: str = "", fig=None) -> Path:
     """Write :func:`timelinejs_json` of ``events`` as UTF-8 JSON (``<`` escaped)."""
-    doc = timelinejs_json(events, documents, title, description)
+    doc = timelinejs_json(events, documents, title, description, lanes_by_id=figure_lanes(fig))
     text = json.dumps(doc, ensure_ascii=False, indent=1).replace("<", "\\u003c")
     return write_text(text + "\n", path)
 
@@ -355,14 +372,15 @@ def write_exports(events: pd.DataFrame, out_dir: str | Path,
                   mentions: Optional[pd.DataFrame] = None, raw: bool = False,
                   tables: bool = True, documents: Optional[pd.DataFrame] = None,
                   title: str = "", description: str = "", workbook: bool = True,
-                  all_events: Optional[pd.DataFrame] = None) -> dict[str, Path]:
+                  all_events: Optional[pd.DataFrame] = None, fig=None) -> dict[str, Path]:
     """Write the exports of a run into ``out_dir``; the paths written, by name.
 
     * events.csv and mentions.csv (when given), unless ``tables`` is false
       (when the extraction has written them already);
     * timeline_js.csv and timeline.json (TimelineJS: sheet and JSON) of
       ``events`` (the events shown, possibly filtered), with ``title`` and
-      ``description`` on the title slide and article links from ``documents``;
+      ``description`` on the title slide, article links from ``documents`` and
+      Group the lane of each event in ``fig`` (the figure drawn) when given;
     * timeline.xlsx (unless ``workbook`` is false): the events (``all_events``
       when given, else ``events``), mentions and documents sheets, any other
       table of the run found in ``out_dir`` (entities.csv ...), and a sheet
@@ -385,13 +403,14 @@ def write_exports(events: pd.DataFrame, out_dir: str | Path,
         documents = read_csv(out_dir / "documents.csv")
     written["timeline_js"] = write_timelinejs(events, out_dir / "timeline_js.csv", raw=raw,
                                               documents=documents, title=title,
-                                              description=description)
+                                              description=description, fig=fig)
     written["timeline_json"] = write_timelinejs_json(events, out_dir / "timeline.json",
                                                      documents=documents, title=title,
-                                                     description=description)
+                                                     description=description, fig=fig)
     named = _tables_in(out_dir, {"events": all_events if all_events is not None else events,
                                  "mentions": mentions, "documents": documents})
-    named["timeline_js"] = timelinejs(events, documents, title, description)
+    named["timeline_js"] = timelinejs(events, documents, title, description,
+                                      lanes_by_id=figure_lanes(fig))
     if workbook:
         from .workbook import write_workbook
         sheets = {n: t for n, t in named.items() if n != "timeline_js"}
