@@ -64,8 +64,8 @@ def rows(present: Optional[Mapping[str, pd.DataFrame]] = None) -> pd.DataFrame:
 
 
 def _cell(text: str) -> str:
-    """A Markdown table cell: pipes escaped, no line breaks."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """A Markdown table cell: pipes and angle brackets escaped, no line breaks."""
+    return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;")
 
 
 def markdown(present: Optional[Mapping[str, pd.DataFrame]] = None) -> str:
