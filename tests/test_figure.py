@@ -403,7 +403,7 @@ def test_static_figure_is_a_publication_figure():
     assert static.layout.showlegend is True
     caption = static.layout.annotations[-1].text
     assert "corpus seeds" in caption and "Events shown: 1 Jan 1990 – 31 Dec 2025" in caption
-    assert "events" not in static.layout.meta
+    assert figure.event_records(fig) and not figure.event_records(static)
     assert fig.layout.updatemenus  # the interactive figure keeps its buttons
     labels = [a for a in static.layout.annotations if (a.name or "").startswith("label:")]
     assert labels
@@ -424,4 +424,7 @@ def test_the_same_input_gives_the_same_page(tmp_path):
     assert set(hrefs) == {"https://www.rt.com/news/geneva/"} and len(hrefs) == 7  # rt-1's events
     assert "javascript:alert(4)" not in page and "javascript:alert(5)" not in page
     assert "<script>alert(1)" not in page and "<b>Bold</b>" not in page
-    assert page.count("<script") == 4  # Plotly's config, plotly.js, the plot, the page's script
+    # Plotly's config, plotly.js, the plot, the events (JSON data), the page's script
+    assert page.count("<script") == 5
+    data = page.split('<script type="application/json" id="tl-events">')[1].split("</script>")[0]
+    assert "<" not in data and ">" not in data and "&" not in data

@@ -252,10 +252,11 @@ def _groups(events: pd.DataFrame, max_lanes: int,
 
 def figure_lanes(fig) -> dict[str, str]:
     """event_id -> its (first) lane in a figure of :func:`timeline.figure.timeline_figure`."""
-    meta = fig.layout.meta if fig is not None else None
-    if not isinstance(meta, dict):
+    from .figure import event_records
+
+    if fig is None:
         return {}
-    return {r["id"]: r["lanes"][0] for r in meta.get("events", []) if r.get("lanes")}
+    return {r["id"]: r["lanes"][0] for r in event_records(fig) if r.get("lanes")}
 
 
 def timelinejs(events: pd.DataFrame, documents: Optional[pd.DataFrame] = None,

@@ -730,9 +730,18 @@ def timeline_figure(events: pd.DataFrame, documents: Optional[pd.DataFrame] = No
     if labels:
         _add_labels(fig, df, width=width, height=height, view=(view_low, view_high),
                     rows_total=offset, limit=int(labels), bands=bands)
-    fig.layout.meta = {**fig.layout.meta, "caption": context["caption"],
-                       "events": _page_records(df, documents, lane_names)}
+    fig.layout.meta = {**fig.layout.meta, "caption": context["caption"]}
+    # the page's records stay beside the figure, out of its JSON (a notebook's
+    # output keeps only what Plotly draws)
+    fig._timeline_events = _page_records(df, documents, lane_names)
     return fig
+
+
+def event_records(fig: go.Figure) -> list[dict]:
+    """The records of the events drawn in ``fig`` (for the page's filters and
+    table): id, dates, summary, lanes, actors, outlets, date_source, counts,
+    articles with their safe links.  Empty for a figure made otherwise."""
+    return list(getattr(fig, "_timeline_events", None) or [])
 
 
 #: the figure's height in pixels at least and at most (at most: a 1280x720
@@ -808,7 +817,8 @@ def _empty_figure(fig: go.Figure, title: str, context: dict) -> go.Figure:
     fig.update_layout(title={"text": _esc(title or "Timeline"),
                              "subtitle": {"text": _esc(caption)}}, height=MIN_HEIGHT,
                       xaxis={"type": "date", "visible": False}, yaxis={"visible": False})
-    fig.layout.meta = {**fig.layout.meta, "caption": caption, "events": []}
+    fig.layout.meta = {**fig.layout.meta, "caption": caption}
+    fig._timeline_events = []
     return fig
 
 
@@ -951,7 +961,6 @@ def static_figure(fig: go.Figure) -> go.Figure:
     range slider (the modebar is never part of an image)."""
     out = go.Figure(fig)
     caption = (out.layout.meta or {}).get("caption", "") if out.layout.meta else ""
-    out.layout.meta = {k: v for k, v in (out.layout.meta or {}).items() if k != "events"}
     out.layout.updatemenus = ()
     # the plot area keeps (at least) the height the labels were placed for
     out.update_layout(xaxis={"rangeslider": {"visible": False}}, margin={"b": 80},

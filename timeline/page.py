@@ -10,7 +10,7 @@ keyboard), each linking to its articles where their http(s) address is
 known.  Clicking a mark brings its row into view.
 
 Every text from the articles is data: it is HTML-escaped here, carried to
-the script as JSON inside Plotly's figure (``<`` written as ``\\u003c``) and
+the script as JSON in a data element (``<`` written as ``\\u003c``) and
 written by the script with ``textContent`` only.  The div id is fixed and
 nothing depends on the clock, so the same input gives the same bytes.
 """
@@ -18,13 +18,14 @@ nothing depends on the clock, so the same input gives the same bytes.
 from __future__ import annotations
 
 import html
+import json
 from collections import Counter
 from importlib import resources
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .figure import DIV_ID, PLOTLY_CONFIG
+from .figure import DIV_ID, PLOTLY_CONFIG, event_records
 
 
 def _resource(name: str) -> str:
@@ -33,6 +34,12 @@ def _resource(name: str) -> str:
 
 def _esc(text) -> str:
     return html.escape("" if text is None else str(text), quote=True)
+
+
+def _json(data) -> str:
+    """JSON safe inside a <script> element: <, > and & written as \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _options(counts: Counter, label: str) -> str:
@@ -106,7 +113,7 @@ def controls_html(records: list[dict]) -> str:
 def page_html(fig: go.Figure, title: str = "") -> str:
     """The whole page for ``fig`` (a figure of :func:`timeline.figure.timeline_figure`)."""
     meta = fig.layout.meta or {}
-    records = list(meta.get("events", [])) if isinstance(meta, dict) else []
+    records = event_records(fig)
     caption = meta.get("caption", "") if isinstance(meta, dict) else ""
     heading = title or (fig.layout.title.text if fig.layout.title and fig.layout.title.text
                         else "Timeline")
@@ -121,5 +128,6 @@ def page_html(fig: go.Figure, title: str = "") -> str:
         f"<style>\n{_resource('timeline.css')}</style>\n</head>\n<body>\n",
         controls_html(records), "\n<main>\n", plot, "\n<section class=\"tl-events\">",
         "<h2>Events shown</h2>", table_html(records, caption), "</section>\n</main>\n",
+        '<script type="application/json" id="tl-events">', _json(records), "</script>\n",
         f"<script>\n{_resource('timeline.js')}</script>\n</body>\n</html>\n",
     ])

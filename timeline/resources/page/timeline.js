@@ -15,8 +15,8 @@
   }
 
   function init() {
-    var meta = gd.layout.meta || {};
-    var records = meta.events || [];
+    var data = document.getElementById('tl-events');
+    var records = data ? JSON.parse(data.textContent) : [];
     var byId = {};
     records.forEach(function (r) { byId[r.id] = r; });
     var original = gd.data.map(function (t) {
