@@ -1,15 +1,19 @@
-"""Exports of the timeline: CSV tables, a TimelineJS sheet, PNG and SVG images.
+"""Exports of the timeline: TimelineJS (sheet and JSON), the workbook, images.
 
 * :func:`timelinejs` turns events.csv into the column template of
-  TimelineJS (Knight Lab), ready to paste into its Google Sheet or load
-  as CSV.  TimelineJS renders Headline and Text as HTML, so text from the
-  articles is HTML-escaped there.
-* :func:`export_images` writes PNG and SVG of a figure through Plotly's
+  TimelineJS (Knight Lab): a title slide, then one slide per event with its
+  date in the text's words (:func:`display_date`), its article as Media and
+  its lane as Group; :func:`timelinejs_json` gives the same slides in
+  TimelineJS's JSON format.  TimelineJS renders Headline and Text as HTML,
+  so text from the articles is HTML-escaped there, and only http(s)
+  addresses are used (:func:`safe_url`).
+* :func:`export_images` writes PNG, SVG and PDF of a figure through Plotly's
   image export (kaleido), which needs a Chrome or Chromium; without one it
   returns one line saying why it skipped.
-* :func:`write_exports` writes events.csv, mentions.csv and
-  timeline_js.csv with formula neutralisation (see
-  :func:`timeline.tables.write_csv`).
+* :func:`write_exports` writes the exports of a run: timeline_js.csv,
+  timeline.json, timeline.xlsx (:mod:`timeline.workbook`) and columns.md
+  (:mod:`timeline.columns`), and events.csv/mentions.csv when asked, with
+  formula neutralisation (see :func:`timeline.tables.write_csv`).
 """
 
 from __future__ import annotations

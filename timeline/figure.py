@@ -13,14 +13,22 @@ Drawing conventions:
   longer period (week, month, season, quarter, year, decade ...) is a
   **bar** from its first to its last day, so "in late October" is not drawn
   as if it were a day;
-* events sit in **lanes** (one per value of ``color_by``, coloured alike);
-  inside a lane, events that would overlap are stacked on sub-rows;
-* the **size and opacity** of a mark grow with the number of articles
-  (``n_docs``) that report the event;
+* events sit in **lanes**: one per main entity (:mod:`timeline.lanes`), at
+  most ``max_lanes``, the rest in "other"; inside a lane, events that would
+  overlap are stacked on sub-rows;
+* the **size and opacity** of a mark grow with the number of distinct
+  outlets that report the event (``n_sources``), not with the articles;
+* the most important events in view carry a **label** (:mod:`timeline.labels`);
 * the **hover label** gives the expression(s) as written, the resolved
   date, the summary, the actors, the sources with their titles and the
   sentence.  Every piece of text from the articles is HTML-escaped, because
-  Plotly renders a subset of HTML in labels.
+  Plotly renders a subset of HTML in labels;
+* the **title and caption** give the counts, the dates of the events in
+  view and the filters in effect.
+
+:func:`write_html` writes the page of :mod:`timeline.page` (filters and a
+table beside the figure); :func:`static_figure` is the publication copy the
+image exports use.
 
 Above :data:`WEBGL_THRESHOLD` events the points are drawn with WebGL
 (``Scattergl``) so that the page stays responsive.
@@ -34,11 +42,10 @@ import re
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from . import labels as labelling
 from . import lanes as lanes_mod
@@ -47,8 +54,8 @@ from .tables import write_text
 
 #: above this many events the points are drawn with WebGL traces
 WEBGL_THRESHOLD = 1000
-#: lanes shown by name; the remaining values share one "(other)" lane
-MAX_LANES = 10
+#: lanes shown by name; the remaining values share one "other" lane
+MAX_LANES = lanes_mod.MAX_LANES
 #: sub-rows per lane at most (further overlapping events share a row)
 MAX_ROWS_PER_LANE = 12
 #: colourblind-safe qualitative colours (CARTO "Safe") for the named lanes
