@@ -251,7 +251,10 @@ def _groups(events: pd.DataFrame, max_lanes: int,
             if "event_id" in events.columns else [""] * len(events)
     if "actors" not in events.columns:
         return [""] * len(events)
-    return lanes.lanes(events["actors"].tolist(), max_lanes=max_lanes)[1]
+    from .figure import lane_weights
+
+    return lanes.lanes(events["actors"].tolist(), max_lanes=max_lanes,
+                       weights=lane_weights(events))[1]
 
 
 def figure_lanes(fig) -> dict[str, str]:

@@ -142,6 +142,11 @@ def n_sources(events: pd.DataFrame) -> pd.Series:
     return given.fillna(counted).clip(lower=1).astype(int)
 
 
+def lane_weights(events: pd.DataFrame) -> list[float]:
+    """The importance of each event when ranking lanes: distinct outlets plus confidence."""
+    return (n_sources(events) + _confidence(events)).tolist()
+
+
 def _confidence(events: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(_column(events, "confidence", None), errors="coerce").fillna(0.0)
 
@@ -630,7 +635,8 @@ def timeline_figure(events: pd.DataFrame, documents: Optional[pd.DataFrame] = No
     elif color_by == "actors" and lanes:
         if "actors" not in df.columns:
             df["actors"] = ""
-        lane_names, lane_of = lanes_mod.lanes(df["actors"].tolist(), max_lanes, counted=in_view)
+        lane_names, lane_of = lanes_mod.lanes(df["actors"].tolist(), max_lanes, counted=in_view,
+                                              weights=lane_weights(df))
         df["_lane"] = lane_of
     else:
         df["_group"] = _group_labels(df, color_by, list_mode)

@@ -130,7 +130,8 @@ def event_names(actor_cells: Sequence) -> list[list[str]]:
 
 
 def lanes(actor_cells: Sequence, max_lanes: int = MAX_LANES,
-          counted: Optional[Sequence[bool]] = None) -> tuple[list[str], list[str]]:
+          counted: Optional[Sequence[bool]] = None,
+          weights: Optional[Sequence[float]] = None) -> tuple[list[str], list[str]]:
     """(lane names top to bottom, the lane of each event).
 
     actor_cells: the actors column of the events.
@@ -138,14 +139,22 @@ def lanes(actor_cells: Sequence, max_lanes: int = MAX_LANES,
         :data:`OTHER` (last, and only when it holds an event).
     counted: which events count when ranking names (e.g. those in the first
         view); by default all.  A name counts once per event.
+    weights: the importance of each event (e.g. outlets plus confidence):
+        names named by as many events are ranked by the sum of their
+        events' weights, then alphabetically.
     """
     names = event_names(list(actor_cells))
     counted = [True] * len(names) if counted is None else list(counted)
+    weights = [0.0] * len(names) if weights is None else [float(w) for w in weights]
     counts: Counter = Counter()
-    for these, ok in zip(names, counted):
+    weight: Counter = Counter()
+    for these, ok, w in zip(names, counted, weights):
         if ok:
             counts.update(these)
-    ranked = sorted(counts, key=lambda n: (-counts[n], n))[:max(0, int(max_lanes))]
+            for name in these:
+                weight[name] += w
+    ranked = sorted(counts, key=lambda n: (-counts[n], -round(weight[n], 6), n))
+    ranked = ranked[:max(0, int(max_lanes))]
     rank = {name: i for i, name in enumerate(ranked)}
     lane_of = []
     for these in names:
