@@ -57,8 +57,10 @@ def documents() -> pd.DataFrame:
         {"doc_id": "mwn-2", "source": "MWN", "title": "Talks in Riyadh"},
         {"doc_id": "rt-3", "source": "RT", "title": "US pressing Kiev by next Thursday"},
         {"doc_id": "ahram-4", "source": "Ahram", "title": "Cairo consultations"},
-        {"doc_id": "cairo-5", "source": "Ahram", "title": "Lavrov in Cairo"},
-    ])
+        {"doc_id": "cairo-5", "source": "Ahram", "title": "Lavrov in Cairo",
+         "url": "javascript:alert(4)"},
+    ]).assign(url=lambda df: df["url"].fillna("").where(df["doc_id"] != "rt-1",
+                                                         "https://www.rt.com/news/geneva/"))
 
 
 def hostile_events() -> pd.DataFrame:
@@ -75,7 +77,8 @@ def hostile_events() -> pd.DataFrame:
 
 
 def hostile_documents() -> pd.DataFrame:
-    return pd.DataFrame([{"doc_id": "evil-1", "source": "@evil", "title": f"Title {LINK}"}])
+    return pd.DataFrame([{"doc_id": "evil-1", "source": "@evil", "title": f"Title {LINK}",
+                          "url": "javascript:alert(5)//http://x"}])
 
 
 def many_events(n: int, start: date = date(2025, 9, 1)) -> pd.DataFrame:

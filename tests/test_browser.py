@@ -7,6 +7,7 @@ them) and selenium; skipped, with the reason, where one is missing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 
@@ -18,9 +19,12 @@ import samples
 
 pytestmark = pytest.mark.slow
 
+# a 1280x720 screen, and no network: every host name fails to resolve, so a
+# page that needed anything from elsewhere would show it
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--window-size=1400,1000"]
+                  "--disable-component-update", "--disable-sync", "--window-size=1280,720",
+                  "--host-resolver-rules=MAP * ~NOTFOUND"]
 
 
 def _chromium() -> str | None:
@@ -56,14 +60,15 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
-def open_timeline(browser, events: pd.DataFrame, documents, path) -> None:
-    figure.write_html(figure.timeline_figure(events, documents), path)
+def open_timeline(browser, events: pd.DataFrame, documents, path, **options) -> None:
+    figure.write_html(figure.timeline_figure(events, documents, **options), path)
     browser.get(path.as_uri())
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if browser.execute_script(
                 "var gd = document.querySelector('.js-plotly-plot');"
-                "return !!(gd && gd._fullLayout && gd.querySelector('.main-svg'));"):
+                "return !!(gd && gd._fullLayout && gd.querySelector('.main-svg')"
+                " && gd.getAttribute('data-tl-ready'));"):
             break
         time.sleep(0.1)
     else:
@@ -143,7 +148,7 @@ def test_ten_events_render_one_mark_each_with_hover_text_escaped(browser, tmp_pa
     lanes = browser.execute_script(
         "return [].map.call(document.querySelectorAll('.ytick text'), function (t) "
         "{ return t.textContent; });")
-    assert "<b>Bold</b>" in lanes
+    assert "other" in lanes and "Rubio" in lanes  # "<b>Bold</b>" is no name: no lane of its own
     assert browser.execute_script("return window.__alerted;") == 0
 
 
@@ -161,3 +166,199 @@ def test_two_thousand_events_render_with_webgl(browser, tmp_path):
                  if s == t)
     label = hover_mark(browser, point)
     assert f"event {point}" in label
+
+
+# -- the page's controls ------------------------------------------------------------------
+
+SHOWN_JS = """
+var gd = document.querySelector('.js-plotly-plot'), xa = gd._fullLayout.xaxis;
+var low = xa.r2l(xa.range[0]), high = xa.r2l(xa.range[1]), ids = [], inView = [];
+gd._fullData.forEach(function (t) {
+  if (t.visible !== true) { return; }
+  for (var i = 0; i < t._length; i++) {
+    ids.push(t.customdata[i]);
+    var a, b;
+    if (t.type === 'bar') { a = xa.d2l(t.base[i]); b = a + t.x[i]; }
+    else { a = b = xa.d2l(t.x[i]); }
+    if (b >= low && a <= high) { inView.push(t.customdata[i]); }
+  }
+});
+var rows = [].filter.call(document.querySelectorAll('#tl-table tbody tr'),
+                          function (r) { return !r.hidden; });
+return {ids: ids, inView: inView, rows: rows.map(function (r) { return r.getAttribute('data-id'); }),
+        count: document.getElementById('tl-count').textContent};
+"""
+
+LABELS_JS = """
+var gd = document.querySelector('.js-plotly-plot'), anns = gd.layout.annotations || [];
+return [].filter.call(gd.querySelectorAll('.annotation'), function (el) {
+  var a = anns[+el.getAttribute('data-index')];
+  return a && String(a.name || '').indexOf('label:') === 0 && a.visible !== false
+    && el.style.visibility !== 'hidden';
+}).map(function (el) {
+  var r = el.getBoundingClientRect();
+  return {name: anns[+el.getAttribute('data-index')].name, text: el.textContent,
+          box: [r.left, r.top, r.right, r.bottom]};
+});
+"""
+
+
+def story_events() -> pd.DataFrame:
+    """The sample events, a crowd of synthetic ones, an outlier years before and a year after."""
+    events = pd.concat([samples.events(), samples.hostile_events(), samples.many_events(60)],
+                       ignore_index=True)
+    events.loc[len(events) - 1, ["date_start", "date_end", "granularity"]] = \
+        ["2027-01-01", "2027-12-31", "year"]
+    events.loc[len(events) - 2, ["date_start", "date_end", "granularity"]] = \
+        ["2012-05-04", "2012-05-04", "day"]
+    return events
+
+
+def shown(browser) -> dict:
+    time.sleep(0.3)  # Plotly redraws asynchronously
+    return browser.execute_script(SHOWN_JS)
+
+
+def press(browser, label: str) -> None:
+    buttons = browser.find_elements("css selector", ".updatemenu-button")
+    button = next(b for b in buttons if b.text.strip() == label)
+    button.click()
+
+
+def test_every_range_button_shows_a_mark_after_all(browser, tmp_path):
+    open_timeline(browser, story_events(), None, tmp_path / "timeline.html")
+    labels = [b.text.strip() for b in browser.find_elements("css selector", ".updatemenu-button")]
+    assert labels == ["1w", "1m", "3m", "1y", "10y", "all"]
+    for label in labels:
+        press(browser, "all")
+        assert len(shown(browser)["inView"]) == len(story_events()) - 1  # e8 has no date
+        press(browser, label)
+        assert shown(browser)["inView"], f"{label} after 'all' shows no mark"
+
+
+def test_search_and_selectors_filter_marks_labels_and_table(browser, tmp_path):
+    from selenium.webdriver.support.ui import Select
+
+    events = story_events()
+    open_timeline(browser, events, pd.concat([samples.documents(), samples.hostile_documents()]),
+                  tmp_path / "timeline.html")
+    dated = set(events.event_id) - {"e8"}
+    everything = shown(browser)
+    assert set(everything["ids"]) == dated and set(everything["rows"]) == dated
+
+    search = browser.find_element("id", "tl-search")
+    search.send_keys("geneva")
+    after = shown(browser)
+    assert set(after["ids"]) == {"e1"} and after["rows"] == ["e1"]
+    assert after["count"] == f"1 of {len(dated)} events"
+    visible = {label["name"] for label in browser.execute_script(LABELS_JS)}
+    assert visible <= {"label:e1"}
+
+    search.clear()
+    search.send_keys("<script>")  # hostile text is found as text, and stays text
+    assert set(shown(browser)["ids"]) == {"h1", "h2"}
+    search.clear()
+    browser.find_element("id", "tl-reset").click()
+    assert set(shown(browser)["ids"]) == dated
+
+    Select(browser.find_element("id", "tl-actor")).select_by_value("Rubio")
+    expected = {"e1", "e4", "h3"} | set(events.event_id[(events.actors == "Rubio")])
+    assert set(shown(browser)["ids"]) == expected - {"e8"}
+    Select(browser.find_element("id", "tl-outlet")).select_by_value("MWN")
+    assert set(shown(browser)["ids"]) == {"e1", "e4"}
+    assert set(shown(browser)["rows"]) == {"e1", "e4"}
+    browser.find_element("id", "tl-reset").click()
+    Select(browser.find_element("id", "tl-outlet")).select_by_value("Ahram")
+    assert set(shown(browser)["ids"]) == {"e2", "e7"}
+    # with a filter in effect the range buttons go where the events shown are
+    press(browser, "1w")
+    assert shown(browser)["inView"]
+    assert browser.execute_script("return window.__alerted;") == 0
+
+
+def test_date_source_selector(browser, tmp_path):
+    from selenium.webdriver.support.ui import Select
+
+    events = samples.events().assign(date_source=[
+        "explicit", "inherited", "narrative", "reported", "explicit", "none", "explicit", "none"])
+    open_timeline(browser, events, None, tmp_path / "timeline.html", all_dates=True)
+    Select(browser.find_element("id", "tl-date-source")).select_by_value("inherited")
+    assert shown(browser)["ids"] == ["e2"]
+    Select(browser.find_element("id", "tl-date-source")).select_by_value("explicit")
+    assert set(shown(browser)["ids"]) == {"e1", "e5", "e7"}
+
+
+def test_labels_are_drawn_and_do_not_overlap(browser, tmp_path):
+    for events in (story_events(), samples.many_events(400)):
+        open_timeline(browser, events, None, tmp_path / "timeline.html")
+        for label in ("all", "1m", "1w"):
+            press(browser, label)
+            time.sleep(0.4)
+            labels = browser.execute_script(LABELS_JS)
+            if label == "all":
+                assert len(labels) >= 3
+            for i, a in enumerate(labels):
+                for b in labels[i + 1:]:
+                    left, top, right, bottom = a["box"]
+                    l2, t2, r2, b2 = b["box"]
+                    assert right <= l2 or r2 <= left or bottom <= t2 or b2 <= top, (label, a, b)
+    assert all("<" not in label["text"] or "&lt;" not in label["text"] for label in labels)
+
+
+def test_table_lists_the_events_sorts_by_keyboard_and_links_safely(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    events = pd.concat([samples.events(), samples.hostile_events()], ignore_index=True)
+    documents = pd.concat([samples.documents(), samples.hostile_documents()], ignore_index=True)
+    open_timeline(browser, events, documents, tmp_path / "timeline.html")
+    rows = browser.execute_script(
+        "return [].map.call(document.querySelectorAll('#tl-table tbody tr'), function (r) {"
+        " return [r.getAttribute('data-id'), r.cells[1].textContent]; });")
+    dated = events[events.date_start != ""].sort_values(["date_start", "date_end", "event_id"])
+    assert [r[0] for r in rows] == list(dated.event_id)
+    summaries = dict(rows)
+    assert summaries["h1"] == f"{samples.SCRIPT} =HYPERLINK(1)"  # shown as text
+    assert browser.execute_script("return document.querySelectorAll('#tl-table script').length") == 0
+    links = browser.execute_script(
+        "return [].map.call(document.querySelectorAll('#tl-table a'), function (a) { return a.href; });")
+    assert links and set(links) == {"https://www.rt.com/news/geneva/"}
+    assert browser.title.startswith("10 events")
+
+    # the sort buttons are reached and pressed with the keyboard
+    button = browser.find_element("css selector", "#tl-table th button[data-key='confidence']")
+    button.send_keys(Keys.ENTER)
+    time.sleep(0.2)
+    order = browser.execute_script(
+        "return [].map.call(document.querySelectorAll('#tl-table tbody tr'), function (r) {"
+        " return parseFloat(r.getAttribute('data-confidence')); });")
+    assert order == sorted(order)
+    button.send_keys(Keys.ENTER)
+    time.sleep(0.2)
+    order = browser.execute_script(
+        "return [].map.call(document.querySelectorAll('#tl-table tbody tr'), function (r) {"
+        " return parseFloat(r.getAttribute('data-confidence')); });")
+    assert order == sorted(order, reverse=True)
+    assert browser.execute_script("return window.__alerted;") == 0
+
+
+def test_the_page_needs_no_network_and_fits_a_small_screen(browser, tmp_path):
+    open_timeline(browser, story_events(), None, tmp_path / "timeline.html")
+    page = browser.page_source
+    assert not re.search(r"<(?:script|link|img|iframe)[^>]*\b(?:src|href)=[\"']?https?:", page)
+    requested = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; });")
+    assert [url for url in requested if not url.startswith(("file:", "data:", "blob:"))] == []
+    assert browser.execute_script("return window.innerWidth;") <= 1280
+    bottom = browser.execute_script(
+        "return document.querySelector('.js-plotly-plot .xaxislayer-above')"
+        ".getBoundingClientRect().bottom;")
+    assert bottom <= browser.execute_script("return window.innerHeight;")
+    # the legend is shown, and a click on an entry hides its lane
+    entries = browser.find_elements("css selector", ".legend .traces")
+    assert entries
+    before = len(shown(browser)["ids"])
+    entries[0].find_element("css selector", ".legendtoggle").click()
+    time.sleep(0.6)  # Plotly waits to tell a click from a double click
+    assert len(shown(browser)["ids"]) < before
+    assert not browser.find_elements("css selector", "[data-title='Share chart'], "
+                                     "a.modebar-btn[data-title*='Chart Studio']")

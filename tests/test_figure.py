@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 import plotly.graph_objects as go
 import pytest
 
-from timeline import figure
+from timeline import figure, lanes
+from timeline import labels as labelling
 import samples
 
 
@@ -18,6 +21,14 @@ def marks(fig) -> dict[str, str]:
         for event_id in trace.customdata or ():
             assert event_id not in found, f"{event_id} drawn twice"
             found[event_id] = trace.type
+    return found
+
+
+def lanes_of(fig) -> dict[str, set]:
+    """lane -> event ids drawn in it (bars and points)."""
+    found: dict[str, set] = {}
+    for trace in fig.data:
+        found.setdefault(trace.name, set()).update(trace.customdata)
     return found
 
 
@@ -98,18 +109,24 @@ def test_day_events_are_points_and_periods_are_bars_over_their_interval():
     assert "1 event(s) without a date not shown" in fig.layout.title.subtitle.text
 
 
-def test_lanes_follow_color_by_using_the_first_item_of_list_cells():
+def test_lanes_are_the_main_names_and_the_rest_is_other():
     fig = figure.timeline_figure(samples.events(), color_by="actors")
     lanes = list(fig.layout.yaxis.ticktext)
-    assert "Zelensky" in lanes and "Rubio" in lanes and "(no actors)" in lanes
-    assert "Vladimir Putin" in lanes
-    # e1 ("Zelensky; Rubio") sits in the Zelensky lane, coloured like it
+    # Rubio names two events (e1, e4); every name of a drawn event has a lane here
+    assert lanes[0] == "Rubio"
+    assert {"Zelensky", "Rubio", "Vladimir Putin", "Lavrov", "US officials"} <= set(lanes)
+    assert lanes[-1] == "other"  # e5 names nobody
+    # e1 ("Zelensky; Rubio") sits in the lane of its first name, coloured like it
     by_name = {t.name: t for t in fig.data}
     assert "e1" in by_name["Zelensky"].customdata
-    colours = {t.marker.color for t in fig.data}
-    assert len(colours) == len(lanes)
+    assert by_name["other"].marker.color == figure.OTHER_COLOUR
 
-    split = figure.timeline_figure(samples.events(), color_by="actors", list_mode="split")
+    # names of as many events: the one of the events reported by more outlets first
+    few = figure.timeline_figure(samples.events(), max_lanes=2)
+    assert list(few.layout.yaxis.ticktext) == ["Rubio", "Vladimir Putin", "other"]
+    assert lanes_of(few)["other"] == {"e3", "e5", "e6", "e7"}
+
+    split = figure.timeline_figure(samples.events(), color_by="sources", list_mode="split")
     ids = [e for t in split.data for e in t.customdata]
     assert ids.count("e1") == 2
 
@@ -117,19 +134,48 @@ def test_lanes_follow_color_by_using_the_first_item_of_list_cells():
     assert list(by_kind.layout.yaxis.ticktext) == ["day", "week", "month", "year", "decade"]
 
 
+def test_spellings_of_one_name_share_a_lane_and_descriptions_make_none():
+    events = samples.events().assign(actors=[
+        "Peskov", "Dmitry Peskov", "the US", "US", "Kopp's car", "politician", "DMITRY PESKOV",
+        "Kopp's"])
+    fig = figure.timeline_figure(events)
+    lanes = list(fig.layout.yaxis.ticktext)
+    assert lanes == ["Dmitry Peskov", "US", "other"]
+    by_name = lanes_of(fig)
+    assert by_name["Dmitry Peskov"] == {"e1", "e2", "e7"}
+    assert by_name["other"] == {"e5", "e6"}  # "Kopp's car" and "politician" are no lanes
+
+
+def test_entity_lanes_hold_the_events_naming_each_entity():
+    fig = figure.timeline_figure(samples.events(), entities="Rubio; Putin; Nobody")
+    assert list(fig.layout.yaxis.ticktext) == ["Rubio", "Putin"]
+    by_name = lanes_of(fig)
+    assert by_name == {"Rubio": {"e1", "e4"}, "Putin": {"e2"}}
+    assert "4 event(s) naming none of them left out" in fig.layout.title.subtitle.text
+    assert "lanes: Rubio, Putin" in fig.layout.title.subtitle.text
+
+
 def test_a_color_by_column_that_does_not_exist_is_a_clear_error():
     with pytest.raises(ValueError, match="no column 'outlet'.*actors"):
         figure.timeline_figure(samples.events(), color_by="outlet")
 
 
-def test_marks_grow_with_the_number_of_articles():
+def test_marks_grow_with_distinct_outlets_not_articles():
     fig = figure.timeline_figure(samples.events(), color_by="granularity")
     days = next(t for t in fig.data if t.type == "scatter")
     size = dict(zip(days.customdata, days.marker.size))
     opacity = dict(zip(days.customdata, days.marker.opacity))
-    # e2: 3 articles, e1: 2, e7: 1
-    assert size["e2"] > size["e1"] > size["e7"]
-    assert opacity["e2"] > opacity["e1"] > opacity["e7"]
+    # e2: 3 articles of 2 outlets (RT twice), e1: 2 articles of 2 outlets, e7: 1
+    assert size["e2"] == size["e1"] > size["e7"]
+    assert opacity["e2"] == opacity["e1"] > opacity["e7"]
+    hover = hovers(fig)["e2"]
+    assert "2 outlet(s) · 3 article(s)" in hover
+    # n_sources, where the events work writes it, is used as it is
+    given = samples.events().assign(n_sources=["3", "1", "1", "1", "1", "1", "1", "1"])
+    days = next(t for t in figure.timeline_figure(given, color_by="granularity").data
+                if t.type == "scatter")
+    size = dict(zip(days.customdata, days.marker.size))
+    assert size["e1"] > size["e2"] == size["e7"]
 
 
 def test_marks_in_a_lane_do_not_overlap():
@@ -168,8 +214,14 @@ def test_hostile_text_is_escaped_in_hover_labels_lanes_and_title():
     assert "Title &lt;a href" in hover
     # our own markup stays markup
     assert hover.count("<br>") >= 4 and "<b>" in hover
-    assert "&lt;b&gt;Bold&lt;/b&gt;" in fig.layout.yaxis.ticktext
     assert all("<" not in name for name in fig.layout.yaxis.ticktext)
+    named = samples.hostile_events().assign(actors=["Bold <b>x</b>", "=1+1", "Rubio"])
+    lanes = figure.timeline_figure(named).layout.yaxis.ticktext
+    assert "Bold &lt;b&gt;x&lt;/b&gt;" in lanes and all("<" not in name for name in lanes)
+    labels = [a.text for a in fig.layout.annotations]
+    assert labels and all("<" not in text for text in labels)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;…" in labels or any(
+        text.startswith("&lt;script&gt;") for text in labels)
     assert fig.layout.title.text == "&lt;img src=x onerror=alert(3)&gt;"
 
 
@@ -190,10 +242,11 @@ def test_webgl_above_a_thousand_events_and_on_request():
 def test_two_thousand_events_keep_a_bounded_figure_with_few_traces():
     fig = figure.timeline_figure(samples.many_events(2000))
     assert len(marks(fig)) == 2000
-    assert len(fig.data) <= 2 * (figure.MAX_LANES + 2)
-    assert fig.layout.height <= 1500
-    assert len(fig.layout.yaxis.ticktext) <= figure.MAX_LANES + 2
-    assert "(other)" in fig.layout.yaxis.ticktext
+    assert len(fig.data) <= 2 * (lanes.MAX_LANES + 1)
+    assert fig.layout.height <= figure.MAX_HEIGHT
+    assert len(fig.layout.yaxis.ticktext) == lanes.MAX_LANES + 1
+    assert fig.layout.yaxis.ticktext[-1] == "other"
+    assert 0 < len(fig.layout.annotations) <= labelling.MAX_LABELS
 
 
 def test_first_view_skips_a_distant_outlier_and_says_so():
@@ -204,8 +257,10 @@ def test_first_view_skips_a_distant_outlier_and_says_so():
     assert low > "2025-08" and high < "2026-01"
     assert "1 event(s) outside this view" in fig.layout.title.subtitle.text
     assert fig.layout.xaxis.rangeslider.visible
-    labels = [b.label for b in fig.layout.xaxis.rangeselector.buttons]
-    assert labels[-1] == "all" and "1m" in labels
+    # the title gives the dates of the events in view, not the outlier's
+    assert "1991" not in fig.layout.title.text and "in view: " in fig.layout.title.text
+    labels = [b.label for b in fig.layout.updatemenus[0].buttons]
+    assert labels == ["1w", "1m", "3m", "1y", "10y", "all"]
 
 
 def test_typed_frames_with_missing_cells_work_as_well():
@@ -240,3 +295,136 @@ def test_html_is_self_contained_and_written_atomically(tmp_path):
     assert "<script>alert(1)" not in html
     assert [p.name for p in path.parent.iterdir()] == ["timeline.html"]
     assert isinstance(fig, go.Figure)
+
+
+# -- dates by source, filters in the caption ------------------------------------------
+
+
+def with_date_sources():
+    return samples.events().assign(date_source=[
+        "explicit", "inherited", "narrative", "reported", "explicit", "none", "explicit", "none"])
+
+
+def test_the_figure_shows_explicit_and_inherited_dates_unless_told_and_says_so():
+    fig = figure.timeline_figure(with_date_sources())
+    assert set(marks(fig)) == {"e1", "e2", "e5", "e7"}
+    subtitle = fig.layout.title.subtitle.text
+    assert "dates explicit, inherited only" in subtitle
+    assert "4 dated otherwise (narrative, reported, none) hidden" in subtitle
+    every = figure.timeline_figure(with_date_sources(), all_dates=True)
+    assert set(marks(every)) == {f"e{i}" for i in range(1, 8)}
+    assert "dates" not in every.layout.title.subtitle.text
+    chosen = figure.timeline_figure(with_date_sources(), date_sources="narrative, reported")
+    assert set(marks(chosen)) == {"e3", "e4"}
+    # without the column (before the events work) everything is drawn
+    assert len(marks(figure.timeline_figure(samples.events()))) == 7
+
+
+def test_filter_events_by_date_source_and_the_filters_reach_the_caption():
+    events = with_date_sources()
+    kept = figure.filter_events(events, date_sources=["reported", "none"])
+    assert sorted(kept.event_id) == ["e4", "e6", "e8"]
+    with pytest.raises(ValueError, match="date_sources: guessed is not one of"):
+        figure.filter_events(events, date_sources="guessed")
+    with pytest.raises(ValueError, match="no 'date_source' column"):
+        figure.filter_events(samples.events(), date_sources="explicit")
+    shown = figure.filter_events(samples.events(), date_from="2025-11-01", actors="Rubio")
+    assert shown.attrs["filters"] == {"date_from": "2025-11-01", "actors": "Rubio"}
+    fig = figure.timeline_figure(shown, corpus="seeds")
+    assert "filters: from 2025-11-01; actors Rubio" in fig.layout.title.subtitle.text
+    assert fig.layout.title.text.startswith("1 events of 8 from 2 articles (2 outlets)")
+    assert "corpus seeds" in fig.layout.meta["caption"]
+    plain = figure.timeline_figure(samples.events())
+    assert "no filter" in plain.layout.title.subtitle.text
+
+
+# -- controls, labels, height ----------------------------------------------------------
+
+
+def _ordinal(text: str) -> float:
+    from datetime import datetime
+    moment = datetime.fromisoformat(text)
+    return moment.toordinal() + moment.hour / 24
+
+
+def test_every_range_button_shows_events_wherever_they_are():
+    # a story of a few days, one event years before and one a year after
+    events = samples.many_events(30).pipe(lambda df: df.assign(
+        date_start=df.date_start.where(df.index != 2, "2019-03-05"),
+        date_end=df.date_end.where(df.index != 2, "2019-03-05")))
+    events.loc[7, ["date_start", "date_end"]] = ["2027-01-01", "2027-12-31"]
+    fig = figure.timeline_figure(events)
+    middles = [(_ordinal(s + "T00:00") + _ordinal(e + "T00:00") + 1) / 2
+               for s, e in zip(events.date_start, events.date_end)]
+    for button in fig.layout.updatemenus[0].buttons:
+        low, high = map(_ordinal, button.args[0]["xaxis.range"])
+        inside = [m for m in middles if low <= m <= high]
+        assert inside, f"{button.label} shows no event"
+        if button.label == "all":
+            assert low < min(middles) and high > max(middles)
+        else:
+            days = dict(figure.RANGE_BUTTONS)[button.label]
+            assert abs((high - low) - days) < 0.1
+
+
+def test_labels_are_cut_at_a_word_and_placed_without_overlap():
+    assert labelling.label_text("Kiev confirmed receiving the document from Washington", 30) \
+        == "Kiev confirmed receiving the…"
+    frame = labelling.Frame(left=0, top=0, width=600, height=300, x_range=(0, 100),
+                            y_range=(-1, 10))
+    anchors = [(50 + (i % 3), i % 4, 5, True) for i in range(12)]
+    texts = [f"event number {i} with words" for i in range(12)]
+    placed = labelling.place(anchors, texts, list(range(12)), frame, limit=12)
+    assert 3 <= len(placed) <= 12
+    for i, a in enumerate(placed):
+        assert 0 <= a.box[0] and a.box[2] <= 600 and 0 <= a.box[1] and a.box[3] <= 300
+        for b in placed[i + 1:]:
+            assert not labelling._meets(a.box, b.box, 0.0), (a, b)
+    fig = figure.timeline_figure(samples.many_events(300))
+    names = [a.name for a in fig.layout.annotations if (a.name or "").startswith("label:")]
+    assert 0 < len(names) <= labelling.MAX_LABELS and len(set(names)) == len(names)
+    assert not figure.timeline_figure(samples.events(), labels=0).layout.annotations
+
+
+def test_height_follows_the_lanes_and_fits_a_small_screen():
+    small = figure.timeline_figure(samples.events(), max_lanes=1)
+    large = figure.timeline_figure(samples.many_events(400))
+    assert figure.MIN_HEIGHT <= small.layout.height < large.layout.height <= figure.MAX_HEIGHT
+    assert large.layout.showlegend is True
+    assert "sendDataToCloud" in figure.PLOTLY_CONFIG["modeBarButtonsToRemove"]
+    assert figure.PLOTLY_CONFIG["displaylogo"] is False
+
+
+def test_static_figure_is_a_publication_figure():
+    fig = figure.timeline_figure(samples.events(), samples.documents(), corpus="seeds")
+    static = figure.static_figure(fig)
+    assert not static.layout.updatemenus
+    assert static.layout.xaxis.rangeslider.visible is False
+    assert static.layout.showlegend is True
+    caption = static.layout.annotations[-1].text
+    assert "corpus seeds" in caption and "Events shown: 1 Jan 1990 – 31 Dec 2025" in caption
+    assert figure.event_records(fig) and not figure.event_records(static)
+    assert fig.layout.updatemenus  # the interactive figure keeps its buttons
+    labels = [a for a in static.layout.annotations if (a.name or "").startswith("label:")]
+    assert labels
+
+
+def test_the_same_input_gives_the_same_page(tmp_path):
+    events = pd.concat([samples.events(), samples.hostile_events()], ignore_index=True)
+    documents = pd.concat([samples.documents(), samples.hostile_documents()], ignore_index=True)
+    one = figure.write_html(figure.timeline_figure(events, documents), tmp_path / "a.html")
+    two = figure.write_html(figure.timeline_figure(events, documents), tmp_path / "b.html")
+    assert one.read_bytes() == two.read_bytes()
+    page = one.read_text(encoding="utf-8")
+    assert f'id="{figure.DIV_ID}"' in page
+    assert re.search(r"<title>[^<]*10 events", page)
+    assert re.search(r"<(?:script|link|img|iframe)[^>]*\b(?:src|href)=", page) is None
+    # the only links are the safe article addresses
+    hrefs = re.findall(r'href="([^"]*)"', page.split('<section class="tl-events">')[1])
+    assert set(hrefs) == {"https://www.rt.com/news/geneva/"} and len(hrefs) == 7  # rt-1's events
+    assert "javascript:alert(4)" not in page and "javascript:alert(5)" not in page
+    assert "<script>alert(1)" not in page and "<b>Bold</b>" not in page
+    # Plotly's config, plotly.js, the plot, the events (JSON data), the page's script
+    assert page.count("<script") == 5
+    data = page.split('<script type="application/json" id="tl-events">')[1].split("</script>")[0]
+    assert "<" not in data and ">" not in data and "&" not in data

@@ -119,7 +119,7 @@ def test_timeline_notebook_runs_on_hand_made_tables_and_keeps_text_as_data(tmp_p
                                cwd=str(NOTEBOOKS), progress_bar=False, kernel_name="python3")
     assert (tmp_path / "timeline.html").stat().st_size > 1_000_000
     sheet = tables.read_csv(tmp_path / "timeline_js.csv")
-    assert len(sheet) == len(events)
+    assert len(sheet) == len(events) + 1  # the title slide, then the events
     outputs = [o for c in nbformat.read(executed, as_version=4).cells if c.cell_type == "code"
                for o in c.outputs]
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")

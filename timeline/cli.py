@@ -190,12 +190,18 @@ def cmd_extract(args) -> int:
                               fields=fields, date_order=args.date_order, urls=args.url or (),
                               fetch_cache=fetch_cache, exclude=[out], rebuild=args.rebuild)
     from .tables import staged_folder
+    from . import exports, figure
     with staged_folder(out) as stage:  # out is replaced as a whole
         pipeline.write_tables(result, stage, raw=args.raw_csv)
+        # the same exports as `timeline run`: TimelineJS (CSV and JSON, Group the figure's
+        # lane), timeline.xlsx, columns.md, and the page unless --no-figure
+        fig = figure.timeline_figure(result.events, result.documents,
+                                     corpus=corpus.name if corpus else "urls")
+        exports.write_exports(result.events, stage, mentions=result.mentions,
+                              documents=result.documents, raw=args.raw_csv, tables=False,
+                              fig=fig)
         if not args.no_figure:
-            from . import figure
-            figure.write_html(figure.timeline_figure(result.events, result.documents),
-                              stage / "timeline.html")
+            figure.write_html(fig, stage / "timeline.html")
     for reject in result.rejects.itertuples():
         print(_reject_line(reject), file=sys.stderr)
     print(result.summary_line())
