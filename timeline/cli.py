@@ -345,8 +345,20 @@ class Terminated(KeyboardInterrupt):
     released)."""
 
 
+#: the signal that stopped the run, if any (a library that catches the
+#: KeyboardInterrupt and raises its own error, as DuckDB does for a query it
+#: interrupts, must not turn Ctrl-C into a failure)
+_SIGNALLED: list = []
+
+
 def _on_sigterm(signum, frame) -> None:
+    _SIGNALLED.append("SIGTERM")
     raise Terminated()
+
+
+def _on_sigint(signum, frame) -> None:
+    _SIGNALLED.append("SIGINT")
+    raise KeyboardInterrupt()
 
 
 def _quiet_interrupts() -> None:
@@ -369,24 +381,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    _SIGNALLED.clear()
     try:
         previous_term = signal.signal(signal.SIGTERM, _on_sigterm)
+        previous_int = signal.signal(signal.SIGINT, _on_sigint)
     except ValueError:  # not the main thread: leave signals alone
-        previous_term = None
+        previous_term = previous_int = None
     try:
         return args.func(args)
     except UsageError as error:
         print(f"timeline {args.command}: {error}", file=sys.stderr)
         return 2
-    except Terminated:
-        _quiet_interrupts()
-        print(f"timeline {args.command}: terminated (SIGTERM)", file=sys.stderr)
-        return 143
     except KeyboardInterrupt:
-        _quiet_interrupts()
-        print(f"timeline {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return _stopped(args.command)
     except Exception as error:  # the last line of defence: one line, no traceback
+        if _SIGNALLED:
+            return _stopped(args.command)
         if os.environ.get("TIMELINE_DEBUG"):
             raise
         from .corpus import CorpusError
@@ -407,6 +417,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     finally:
         if previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
+            signal.signal(signal.SIGINT, previous_int)
+
+
+def _stopped(command: str) -> int:
+    """The one line and exit code of a run stopped by Ctrl-C (130) or SIGTERM (143)."""
+    _quiet_interrupts()
+    if "SIGTERM" in _SIGNALLED:
+        print(f"timeline {command}: terminated (SIGTERM)", file=sys.stderr)
+        return 143
+    print(f"timeline {command}: interrupted", file=sys.stderr)
+    return 130
 
 
 if __name__ == "__main__":

@@ -322,8 +322,13 @@ class Store:
         try:
             work(con)
             con.commit()
-        except BaseException:
-            con.rollback()
+        except BaseException as error:
+            try:
+                con.rollback()
+            except Exception:  # DuckDB rolled back itself (an interrupted query)
+                pass
+            if _interrupted(error):
+                raise KeyboardInterrupt() from None
             raise
 
     # --- documents and mentions ---------------------------------------------------
@@ -613,6 +618,16 @@ def _insert(con, table: str, columns: list[str], types: dict, rows: list[list]) 
                          allow_nan=False, default=str)
     con.execute(f"INSERT INTO {table} ({', '.join(_q(c) for c in columns)}) SELECT {fields} "
                 "FROM (SELECT unnest(from_json(?, ?)) AS r)", [payload, structure])
+
+
+def _interrupted(error: BaseException) -> bool:
+    """Is this DuckDB's report of a query stopped by Ctrl-C or a signal?"""
+    import duckdb
+
+    if isinstance(error, getattr(duckdb, "InterruptException", ())):
+        return True
+    return isinstance(error, (RuntimeError, duckdb.Error)) and \
+        "interrupted" in str(error).lower()
 
 
 def _move_aside(path: Path) -> None:
