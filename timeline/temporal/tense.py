@@ -69,8 +69,13 @@ def tense(article: Article, mention: Mention) -> str:
             return "past" if clause == "past" and not weekday else ""
         if verb is None:
             return ""
-        if cues["until_preceding"].search(before) and _reaches_now(verb):
-            return "future"     # "has given them until Tuesday": a deadline ahead
+        if cues["until_preceding"].search(before) and (_reaches_now(verb) or verb_tense(
+                _main_verb(verb)) in ("present", "future") or _state_in_present(verb)):
+            return "future"     # "has given them until Tuesday", "the border stays
+                                # closed until Friday": a deadline ahead
+        if _reported_object(verb, head) and _period(mention):
+            return ""           # "announced a restructuring leading to layoffs during
+                                # the third quarter": the nearest one
         found = verb_tense(verb)
         if found == "present" and (_scheduled_copula(verb, head) or _timetable(verb)):
             return "future"     # "the vote is on Friday", "the offer expires Friday"
@@ -138,6 +143,65 @@ def verb_tense(verb, depth: int = 0) -> str:
 
 # the relations of a participle hanging on a clause, not heading one
 _NONFINITE = ("advcl", "pcomp", "xcomp", "acl")
+
+
+def _main_verb(verb):
+    """The finite verb above a participle or adjective complement: "stays"
+    in "stays closed until Friday" (spaCy makes a new Token per access:
+    compare indices)."""
+    for _ in range(3):
+        aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        if aux or verb.tag_ not in ("VBN", "VBG", "JJ") or verb.head.i == verb.i \
+                or verb.dep_ not in ("acomp", "xcomp", "oprd", "ccomp", "conj"):
+            return verb
+        verb = verb.head
+    return verb
+
+
+def _state_in_present(verb) -> bool:
+    """True for a participle right after a verb of state in the present
+    ("stays closed", "remains shut"), which the parser may take for a noun."""
+    cues = rules().resolution["tense"]
+    if verb.tag_ != "VBN" or verb.i == 0 or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    return verb.doc[verb.i - 1].lower_ in cues["state_verbs_present"]
+
+
+def _period(mention) -> bool:
+    """True for a month, season, quarter or half named without a day."""
+    g = mention.extra.get("groups") or {}
+    return mention.extra.get("kind") == "calendar" and not (g.get("day") or g.get("dayword")) \
+        and bool(g.keys() & {"quarter", "half", "qcode", "qspan", "season", "month"})
+
+
+def _reported_object(verb, head) -> bool:
+    """True when the only tense cue is a reporting verb whose object noun
+    phrase holds the expression ("announced a restructuring leading to
+    layoffs during the third quarter"): the report's tense does not date
+    what it reports."""
+    cues = rules().resolution["tense"]
+    if head is None:
+        return False
+    top, noun = verb, False
+    if verb.tag_ == "VBG" and verb.dep_ == "acl" and not any(
+            c.dep_ in ("aux", "auxpass") for c in verb.children):
+        top = verb.head                       # the participle hangs on a noun
+        noun = True
+        while top.pos_ not in ("VERB", "AUX") and top.head.i != top.i:
+            top = top.head
+    if top.lemma_ not in cues["reporting_verbs"]:
+        return False
+    if any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in top.children):
+        noun = True                           # "announced layoffs during the third quarter"
+    tok = head
+    for _ in range(10):                       # from the expression up to the verb
+        if tok.i == top.i or tok.head.i == tok.i:
+            break
+        if tok.i != head.i and tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "pobj",
+                                                                              "nsubjpass", "attr"):
+            noun = True
+        tok = tok.head
+    return noun and tok.i == top.i
 
 
 def _past_perfect(verb) -> bool:
