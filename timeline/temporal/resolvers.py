@@ -1212,7 +1212,7 @@ def resolve_duration(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
     if norm(g.get("det") or "") == "recent":
         num = "X"
     elif g.get("num") is None:            # "for years", "day-long"
-        num = "X" if norm(unit).endswith(("s", "ies")) else 1
+        num = "X" if norm(unit).endswith(("s", "ies", "millennia")) else 1
     else:
         num = "X" if norm(g["num"]) == "multi" else parse_number(g["num"])
         if norm(g["num"]) == "half":
