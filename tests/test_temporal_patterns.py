@@ -57,6 +57,16 @@ ROWS = [
      "DATE", "2005-07-07"),
     ("2009-07-10", "Londoners remembered the July 7 bombings at a memorial.", "July 7", "DATE",
      "XXXX-07-07"),
+    # from the audit against te3-silver
+    ("2005-12-07", "Argentina are one of the eight seeds for Friday's draw.", "Friday", "DATE",
+     "2005-12-09"),
+    ("2005-12-14", "House prices fell in the September quarter.", "the September quarter", "DATE",
+     "2005-Q3"),
+    ("2005-11-04", "Since Autumn this year, four outbreaks were reported.", "Autumn this year",
+     "DATE", "2005-FA"),
+    ("2005-11-05", "The fair runs from 24 to 27 of this month.", "27 of this month", "DATE",
+     "2005-11-27"),
+    ("2005-11-05", "The fair runs from 24 to 27 of this month.", "24", "DATE", "2005-11-24"),
     # 8 durations read as points
     ("2009-04-08", "Investment will rise over the next decade.", "the next decade", "DURATION",
      "P10Y"),
@@ -81,6 +91,7 @@ def test_issue_17_patterns(nlp, published, sentence, text, type_, value):
     "It was not a day too soon.",
     "If a day comes when we fail, so be it.",
     "Engineers argued over the shape of today's smartphones.",
+    "Japan closed the third quarter 54-43 after the centre was benched with four fouls.",
 ])
 def test_issue_17_look_alikes_are_not_tagged(nlp, sentence):
     assert temporal.tag(sentence, "2009-04-08", nlp=nlp).mentions == []

@@ -293,6 +293,16 @@ def _resolve_calendar(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
             r.anchor = "publication"
     if g.get("weekord"):
         return _week_of_month(g, r, year, ctx)
+    if g.get("mrel") and (g.get("day") or g.get("day2")):    # "from 24 to 27 of this month"
+        g = dict(g, day=g.get("day") or g["day2"])
+        if ctx.pub is None:
+            r.value, r.confidence = f"XXXX-XX-{int(re.match(r'[0-9]+', g['day']).group()):02d}", 0.3
+            return r
+        month = Point.of_day(ctx.pub, "month").shift(
+            {"this": 0, "next": 1, "last": -1}[norm(g["mrel"])], "month")
+        r.point = Point("day", month.year, month.month, int(re.match(r"[0-9]+", g["day"]).group()))
+        r.anchor = "publication"
+        return r if r.point.start() is not None else None
     if g.get("decade") or g.get("decade2d") or g.get("decadeword"):
         if g.get("decade"):
             first = int(g["decade"])
@@ -449,6 +459,11 @@ def _calendar_maker(g: dict):
         q = lookup("ordinals", g["quarter"])
         q = 4 if q == -1 else q
         return (lambda y: Point("quarter", y, quarter=q)), "quarter"
+    if g.get("qmonthend") and not g.get("qmonth"):     # "the September quarter"
+        last = lookup("months", g["qmonthend"])
+        if not last or last % 3:
+            return None, ""
+        return (lambda y: Point("quarter", y, quarter=last // 3)), "quarter"
     if g.get("qmonth"):                    # "the July-September quarter"
         first, last = lookup("months", g["qmonth"]), lookup("months", g["qmonthend"])
         if not first or last != first + 2 or first % 3 != 1:

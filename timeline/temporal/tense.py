@@ -66,6 +66,8 @@ def tense(article: Article, mention: Mention) -> str:
                 return "future"
             # (a weekday keeps its lean to the nearest: "for Thursday's Times",
             # written on Wednesday, is tomorrow's edition)
+            if clause == "present" and noun in cues["scheduled_event_nouns"]:
+                return "present"    # "Argentina are one of the seeds for Friday's draw"
             return "past" if clause == "past" and not weekday else ""
         if verb is None:
             return ""
