@@ -67,6 +67,30 @@ ROWS = [
     ("2005-11-05", "The fair runs from 24 to 27 of this month.", "27 of this month", "DATE",
      "2005-11-27"),
     ("2005-11-05", "The fair runs from 24 to 27 of this month.", "24", "DATE", "2005-11-24"),
+    ("2005-12-15", "A total of 7,655 candidates, nearly triple the number that stood in January, "
+     "are running, with turnout expected to be higher.", "January", "DATE", "2005-01"),
+    ("2005-12-12", "The film will feature when nominations are announced Tuesday.", "Tuesday",
+     "DATE", "2005-12-13"),
+    ("2006-12-12", "Hamas, which controls the government since its win in the January polls, "
+     "refused.", "January", "DATE", "2006-01"),
+    ("2006-12-29", "The guard on duty during the January 13 incident testified.", "January 13",
+     "DATE", "2006-01-13"),
+    ("2006-12-20", "Employment rose 2.0 percent from third quarter 2005.", "third quarter 2005",
+     "DATE", "2005-Q3"),
+    ("2006-12-15", "He cut short his trip ahead of a speech by the president on Saturday.",
+     "Saturday", "DATE", "2006-12-16"),
+    ("2006-12-20", "Milan would be reluctant to sell him after losing their captain in the summer.",
+     "the summer", "DATE", "2006-SU"),
+    ("2006-12-21", "The man ran at the pupils as they were about to cross on Wednesday afternoon.",
+     "Wednesday afternoon", "TIME", "2006-12-20TAF"),
+    ("2006-12-14", "Some 10,000 reached the South in the past half-century.",
+     "the past half-century", "DURATION", "P50Y"),
+    ("2005-11-26", "Rivals vowed to beat him in Sunday's polls. Crowds gathered in the capital in "
+     "the afternoon.", "the afternoon", "TIME", "2005-11-26TAF"),
+    ("2005-12-12", "About 59 percent voted last January. Unlike the runup to January's ballot, "
+     "violence has dropped.", "January", "DATE", "2005-01"),
+    ("2006-11-10", "Five plots were foiled since the 7 July bombings in London in 2005.",
+     "the 7 July", "DATE", "2005-07-07"),
     # 8 durations read as points
     ("2009-04-08", "Investment will rise over the next decade.", "the next decade", "DURATION",
      "P10Y"),
@@ -92,6 +116,7 @@ def test_issue_17_patterns(nlp, published, sentence, text, type_, value):
     "If a day comes when we fail, so be it.",
     "Engineers argued over the shape of today's smartphones.",
     "Japan closed the third quarter 54-43 after the centre was benched with four fouls.",
+    "Early Christians prayed so until the year 325.",
 ])
 def test_issue_17_look_alikes_are_not_tagged(nlp, sentence):
     assert temporal.tag(sentence, "2009-04-08", nlp=nlp).mentions == []
@@ -101,3 +126,10 @@ def test_a_fiscal_year_keeps_the_calendar_year_and_notes_the_fiscal_value(nlp):
     article = temporal.tag("The firm lost money in fiscal 2008.", "2009-04-08", nlp=nlp)
     m = [x for x in article.mentions if x.text == "fiscal 2008"][0]
     assert (m.value, m.extra["fiscal_year"]) == ("2008", "FY2008")
+
+
+def test_a_range_of_durations_is_its_first_number_at_least(nlp):
+    article = temporal.tag("The men were jailed for between five to 15 years.", "2005-12-12",
+                           nlp=nlp)
+    m = [x for x in article.mentions if x.text == "five to 15 years"][0]
+    assert (m.value, m.mod) == ("P5Y", "EQUAL_OR_MORE")

@@ -193,24 +193,41 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
         year = season_of(ref)[0] if gran == "season" else ref.year
         same = [p for p in cands if p.year == year]
         return (same[0] if same else cands[len(cands) // 2]), "publication", 0.85
+    if not rel and gran == "month" and (same := ctx.named("month", within=1)) is not None \
+            and same[1].month == cands[0].month and same[1].year is not None:
+        # "cast ballots last January ... unlike the runup to January's
+        # ballot": the month just named again
+        return same[1], f"mention:{same[0]}", 0.8
     t = ctx.tense()
+    filters = rules().resolution["filters"]
+    if gran == "day" and filters["past_event_after"].match(ctx.article.text, ctx.mention.end):
+        # "the January 13 incident": an event that is over, the latest such
+        # day up to publication
+        begun = [p for p in cands if p.start() <= ref]
+        if begun:
+            return max(begun, key=Point.start), "publication", 0.8
     if t == "future" and gran in ("month", "season"):
         ahead = [p for p in cands if p.end() >= ref]
         return min(ahead, key=Point.start), "publication", 0.8
     if t == "past" and gran in ("month", "season", "holiday") and not rules().resolution[
-            "tense"]["forward_cues"].search(_sentence_text(ctx.article, ctx.mention)):
+            "tense"]["forward_cues"].search(tense_mod.clause_text(ctx.article, ctx.mention)):
         # "The jet crashed in January", "we met on Christmas Day" (written in
         # December, in November): the latest one up to publication, unless
-        # the sentence looks ahead ("a summit set for April", "gave them
-        # until mid-November")
+        # its clause looks ahead ("a summit set for April", "gave them
+        # until mid-November"; not "nearly triple the number that stood in
+        # January, ... turnout expected to be higher")
         begun = [p for p in cands if p.start() <= ref]
         return max(begun, key=Point.start), "publication", 0.8
-    if re.search(r"\bsince\s+$", ctx.article.text[max(0, ctx.mention.start - 8):ctx.mention.start]):
-        begun = [p for p in cands if p.start() <= ref]   # "since January": already begun
+    if _SINCE_BEFORE.search(ctx.article.text, max(0, ctx.mention.start - 48), ctx.mention.start):
+        # "since January", "since its win in the January polls": already begun
+        begun = [p for p in cands if p.start() <= ref]
         return max(begun, key=Point.start), "publication", 0.85
     middles = [(p.start() + (p.end() - p.start()) / 2, p) for p in cands]
     return pick(middles, ref, t), "publication", 0.8
 
+
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:its|his|her|their|the|a|an|[\w-]+)\s+){0,4}?"
+                          r"(?:(?:in|of|at)\s+(?:the\s+)?)?$", re.IGNORECASE)
 
 # what joins two dates of one kind: "November and January", "May-June"
 _PAIRING = re.compile(r"\s*(?:,|and|or|to|through|until|till|-|\u2013|\u2014)\s*(?:(?:in|on)\s+)?",
@@ -351,8 +368,7 @@ def _resolve_calendar(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
             and (back := _anniversary(m, ctx)) is not None:
         # "the first anniversary of the July 7 bombings": the year of those
         # bombings, never this year's July 7; with no count, no year
-        r.point, r.anchor, r.confidence = make(None if back == 0 else ctx.pub.year - back), \
-            "publication", 0.6
+        r.point, r.anchor, r.confidence = make(back or None), "publication", 0.6
         if r.point.start() is None and back:
             r.point = make(None)
         return r
@@ -395,17 +411,22 @@ def _week_of_month(g: dict, r: Result, year: Optional[int], ctx: Context) -> Res
     return r
 
 
+_EVENT_YEAR = re.compile(r"(?:\s+[\w-]+){1,4}?\s+(?:in|of)\s+(?P<year>(?:19|20)\d\d)\b")
 _ANNIVERSARY = re.compile(r"\b(?:(?P<nth>\w+)\s+)?anniversary\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _anniversary(m: Mention, ctx: Context) -> Optional[int]:
-    """Years back to a date that names a past event in a sentence about its
-    anniversary or its memory ("marked the first anniversary of the July 7
-    bombings", "remembered the July 7 bombings"): the count of the
-    anniversary, 0 when unsaid; None for any other date."""
+    """The year of a date that names a past event in a sentence about its
+    anniversary or its memory: "marked the first anniversary of the July 7
+    bombings" (a year back), "since the 7 July bombings in London in 2005"
+    (2005); 0 when unsaid ("remembered the July 7 bombings"); None for any
+    other date."""
     filters = rules().resolution["filters"]
     if not filters["past_event_after"].match(ctx.article.text, m.end):
         return None
+    year = _EVENT_YEAR.match(ctx.article.text, m.end)
+    if year is not None:
+        return int(year["year"])           # "the 7 July bombings in London in 2005"
     sentence = _sentence_text(ctx.article, m)
     if not filters["memory_words"].search(sentence):
         return None
@@ -415,7 +436,7 @@ def _anniversary(m: Mention, ctx: Context) -> Optional[int]:
         nth = found["nth"].lower()
         count = lookup("ordinals", nth) if not nth[:1].isdigit() else int(re.match(r"\d+", nth).group())
         if isinstance(count, int) and count > 0:
-            return count
+            return ctx.pub.year - count
     return 0
 
 
@@ -858,6 +879,8 @@ def _resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
                 and not _YEAR_TO.match(text, m.end):
             r.point, r.anchor, r.confidence = named[1].coarsen("year"), f"mention:{named[0]}", 0.75
             return r
+    if unit == "year" and rel == "the" and re.match(r"\s+\d{1,4}\b", text[m.end:m.end + 6]):
+        return None                        # "until the year 325": a year we do not resolve
     appositive = _APPOSITION.search(text, max(0, m.start - 20), m.start)
     if unit == "year" and rel == "the" and not mod and appositive:
         # "In 2000, the year the data was collected": that year
@@ -953,6 +976,9 @@ def _anaphoric_unit(r: Result, unit: str, gran: str, rel: str, ctx: Context) -> 
         r.start, r.end, r.anchor, r.confidence = month.start(), month.end(), f"mention:{idx}", 0.5
         return r
     last = ctx.last(base_gran)
+    if last is not None and gran in ("day", "part") and ctx.pub is not None \
+            and last[1].start() is not None and last[1].start() > ctx.pub and ctx.tense() == "past":
+        last = None                        # "gathered in the afternoon" after "Sunday's polls"
     if last is not None:
         base, r.anchor = last[1].coarsen(base_gran), f"mention:{last[0]}"
     else:
@@ -1267,6 +1293,8 @@ def resolve_duration(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return Result(type="DATE", value="PAST_REF", confidence=0.7,
                       anchor="publication" if ctx.pub else "none")
     r = Result(type="DURATION", value=value, mod=quantity_mod(g), confidence=0.85)
+    if g.get("num2") and not r.mod and m.rule == "duration":
+        r.mod = "EQUAL_OR_MORE"            # "two to three weeks": at least the first (TBAQ)
     info = lookup("units", unit)
     if ctx.pub is not None and isinstance(num, int) and info[0] in ("day", "week", "month", "quarter",
                                                                      "year"):

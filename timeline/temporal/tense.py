@@ -45,7 +45,8 @@ def tense(article: Article, mention: Mention) -> str:
     before = article.text[max(sent.start, mention.start - 24):mention.start]
     if cues["past_preceding"].search(before) or cues["reported_preceding"].search(before):
         return "past"
-    if cues["future_preceding"].search(before):
+    if cues["future_preceding"].search(before) or cues["ahead_of_phrase"].search(
+            article.text, max(sent.start, mention.start - 80), mention.start):
         return "future"
     if sent.doc is not None:
         verb, head = governor(sent, mention.start, mention.end)
@@ -90,6 +91,23 @@ def tense(article: Article, mention: Mention) -> str:
     return ""
 
 
+def clause_text(article: Article, mention: Mention) -> str:
+    """The text of the clause governing the mention: the subtree of its
+    governing verb when the sentence is parsed ("the number that stood in
+    January", not the rest of the sentence), else the whole sentence."""
+    if not 0 <= mention.sentence < len(article.sentences):
+        return ""
+    sent = article.sentences[mention.sentence]
+    whole = article.text[sent.start:sent.end]
+    if sent.doc is None:
+        return whole
+    verb, _ = governor(sent, mention.start, mention.end)
+    if verb is None:
+        return whole
+    tokens = list(verb.subtree)
+    return sent.doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1])]
+
+
 def verb_tense(verb, depth: int = 0) -> str:
     """The tense of a spaCy verb token, from its tag and auxiliaries."""
     cues = rules().resolution["tense"]
@@ -124,6 +142,9 @@ def verb_tense(verb, depth: int = 0) -> str:
                     return "prospective"
                 return ""           # (not "were due to arrive by Friday": ahead)
         return "future"
+    if verb.tag_ == "VBG" and not aux and verb.dep_ == "pcomp" \
+            and verb.head.lower_ in ("after", "since"):
+        return "past"       # "would be reluctant ... after losing him in the summer"
     if verb.tag_ == "VBG" and not aux and verb.dep_ in _NONFINITE and depth < 3:
         # a bare participle has no tense of its own: it takes its clause's
         # ("has fluctuated, rising to a high in June from $29.75 in March")
