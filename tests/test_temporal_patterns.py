@@ -91,6 +91,22 @@ ROWS = [
      "violence has dropped.", "January", "DATE", "2005-01"),
     ("2006-11-10", "Five plots were foiled since the 7 July bombings in London in 2005.",
      "the 7 July", "DATE", "2005-07-07"),
+    ("2005-11-03", "She won the half marathon in a time of 1: 16:31.", "1: 16:31", "DURATION",
+     "PT1H16M31S"),
+    ("2006-11-16", "Senegal will host the next meeting on Dec. 11-13 of 2007.", "Dec. 11", "DATE",
+     "2007-12-11"),
+    ("2006-11-04", "Exports were 550 million dollars in the first nine months, 1.7 percent up on "
+     "the same period last year.", "the same period last year", "DATE", "2005"),
+    ("2006-12-31", "Inflation was 2.3 percent in December 2005. Nobody can blame the euro for "
+     "prices in December, January or February.", "December", "DATE", "2006-12"),
+    ("2006-12-14", "The index is expected to dip to 19 in December from 20 in October.", "October",
+     "DATE", "2006-10"),
+    ("2006-12-21", "Seven Marines are accused of kidnapping a civilian on April 26.", "April 26",
+     "DATE", "2006-04-26"),
+    ("2006-12-24", "He was hurt in a Christmas holiday skiing accident.", "Christmas", "DATE",
+     "2006-12-25"),
+    ("1997-04-05", "\"Prices will hold next week,\" he said. Volumes were up from 171 million "
+     "dollars the previous week.", "the previous week", "DATE", "1997-W13"),
     # 8 durations read as points
     ("2009-04-08", "Investment will rise over the next decade.", "the next decade", "DURATION",
      "P10Y"),
@@ -117,6 +133,9 @@ def test_issue_17_patterns(nlp, published, sentence, text, type_, value):
     "Engineers argued over the shape of today's smartphones.",
     "Japan closed the third quarter 54-43 after the centre was benched with four fouls.",
     "Early Christians prayed so until the year 325.",
+    "Matthew Hayden hit his first century of the series.",
+    "The city restricts car use on certain days of the week.",
+    "Nowitzki left the game against Seattle in the first quarter.",
 ])
 def test_issue_17_look_alikes_are_not_tagged(nlp, sentence):
     assert temporal.tag(sentence, "2009-04-08", nlp=nlp).mentions == []

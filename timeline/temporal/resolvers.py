@@ -194,7 +194,9 @@ def place_named(ctx: Context, make, rel: Optional[str], gran: str) -> tuple[Poin
         same = [p for p in cands if p.year == year]
         return (same[0] if same else cands[len(cands) // 2]), "publication", 0.85
     if not rel and gran == "month" and (same := ctx.named("month", within=1)) is not None \
-            and same[1].month == cands[0].month and same[1].year is not None:
+            and same[1].month == cands[0].month and same[1].year is not None \
+            and same[0] < len(ctx.article.mentions) \
+            and not (ctx.article.mentions[same[0]].extra.get("groups") or {}).get("year"):
         # "cast ballots last January ... unlike the runup to January's
         # ballot": the month just named again
         return same[1], f"mention:{same[0]}", 0.8
@@ -555,9 +557,20 @@ def resolve_holiday(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         return r
     if year is not None:
         r.point = make(year)
+    elif not g.get("rel") and ctx.pub is not None and _HOLIDAY_SEASON.match(text, m.end):
+        # "the former action hero's Christmas holiday skiing accident",
+        # written on 24 December: the holiday season at hand, the nearest
+        cands = [(holiday_date(spec, y), make(y))
+                 for y in (ctx.pub.year - 1, ctx.pub.year, ctx.pub.year + 1)]
+        r.point = min(cands, key=lambda c: abs((c[0] - ctx.pub).days))[1]
+        r.anchor = "publication"
     else:
         r.point, r.anchor, r.confidence = place_named(ctx, make, g.get("rel"), "holiday")
     return r
+
+
+_HOLIDAY_SEASON = re.compile(r"\s+(?:holidays?|season|break|period|vacation|recess)\b",
+                             re.IGNORECASE)
 
 
 def holiday_date(spec: list, year: int) -> date:
@@ -879,6 +892,9 @@ def _resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
                 and not _YEAR_TO.match(text, m.end):
             r.point, r.anchor, r.confidence = named[1].coarsen("year"), f"mention:{named[0]}", 0.75
             return r
+    if rel == "the" and not mod and re.search(r"\b(?:days?|nights?|hours?|time|times)\s+of\s+$",
+                                              text[max(0, m.start - 12):m.start]):
+        return None                        # "certain days of the week": any week
     if unit == "year" and rel == "the" and re.match(r"\s+\d{1,4}\b", text[m.end:m.end + 6]):
         return None                        # "until the year 325": a year we do not resolve
     appositive = _APPOSITION.search(text, max(0, m.start - 20), m.start)
@@ -976,9 +992,11 @@ def _anaphoric_unit(r: Result, unit: str, gran: str, rel: str, ctx: Context) -> 
         r.start, r.end, r.anchor, r.confidence = month.start(), month.end(), f"mention:{idx}", 0.5
         return r
     last = ctx.last(base_gran)
-    if last is not None and gran in ("day", "part") and ctx.pub is not None \
-            and last[1].start() is not None and last[1].start() > ctx.pub and ctx.tense() == "past":
-        last = None                        # "gathered in the afternoon" after "Sunday's polls"
+    if last is not None and ctx.pub is not None and last[1].start() is not None \
+            and last[1].start() > ctx.pub and ctx.tense() == "past":
+        # "gathered in the afternoon" after "Sunday's polls"; "volumes were up
+        # from the previous week" after "next week": not a date ahead
+        last = None
     if last is not None:
         base, r.anchor = last[1].coarsen(base_gran), f"mention:{last[0]}"
     else:
@@ -1061,6 +1079,9 @@ def resolve_ordinal_day(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
         r.point, r.anchor = Point.of_day(ctx.pub), "publication"
     elif last is not None and last[1].day_point() is not None:
         r.point, r.anchor = last[1].day_point().shift(n - 1, "day"), f"mention:{last[0]}"
+    elif (later := _day_later_in_sentence(m, ctx)) is not None:
+        # "at lunch on the first day of the Test ... here Friday": that day
+        r.point, r.anchor = later.point.day_point(), later.anchor
     else:
         r.value = _UNKNOWN["day"]
     return r
@@ -1154,7 +1175,12 @@ def _same_period_last_year(unit: str, r: Result, ctx: Context, year: Optional[in
     if ctx.pub is None and not ctx.history:
         r.value, r.confidence = _UNKNOWN.get(unit, "XXXX"), 0.3
         return r
-    if unit == "time":
+    longer = rules().resolution["filters"]["longer_period"].search(_sentence_text(ctx.article,
+                                                                                  ctx.mention))
+    if unit == "time" or unit == "period" and longer \
+            and ctx.named("month", "quarter", "half", "season", within=0) is None:
+        # "the same time last year"; "in the first nine months, up 1.7
+        # percent on the same period last year": the year before
         base, r.anchor = ctx.anchor_point("year")
     else:
         found = ctx.named("month", "quarter", "half", "season", "year") if unit == "period" \
@@ -1427,6 +1453,11 @@ def is_spurious(article: Article, m: Mention) -> bool:
     if m.rule == "quarter" and not (set(g) & {"year", "year2", "yrel", "fiscal"}) \
             and filters["game_words"].search(_sentence_text(article, m)):
         return True                         # "12 points in the first quarter": a game's
+    if m.rule == "century" and not g.get("pmod") \
+            and (filters["runs_century_after"].match(after)
+                 or filters["runs_century_before"].search(before)) \
+            and not re.match(r"\s*(?:century|centuries)?\s*(?:BC|AD|B\.C\.|A\.D\.)", after):
+        return True                         # "his first century of the series": cricket runs
     if m.rule == "duration_adjective" and filters["format_after"].match(after):
         return True                         # "the one-day international": a cricket format
     if m.rule == "relative_unit" and norm(g.get("rel") or "") == "the" and not g.get("pmod") \

@@ -142,9 +142,12 @@ def verb_tense(verb, depth: int = 0) -> str:
                     return "prospective"
                 return ""           # (not "were due to arrive by Friday": ahead)
         return "future"
-    if verb.tag_ == "VBG" and not aux and verb.dep_ == "pcomp" \
-            and verb.head.lower_ in ("after", "since"):
-        return "past"       # "would be reluctant ... after losing him in the summer"
+    if verb.tag_ == "VBG" and not aux and verb.dep_ in ("pcomp", "conj") and depth < 3:
+        prep = verb.head if verb.dep_ == "pcomp" else verb.head.head
+        if prep.lower_ in ("after", "since"):
+            return "past"   # "would be reluctant ... after losing him in the summer"
+        if prep.lower_ == "of" and prep.head.lemma_ in cues["accusation_words"]:
+            return "past"   # "accused of kidnapping and executing a civilian on April 26"
     if verb.tag_ == "VBG" and not aux and verb.dep_ in _NONFINITE and depth < 3:
         # a bare participle has no tense of its own: it takes its clause's
         # ("has fluctuated, rising to a high in June from $29.75 in March")
