@@ -107,6 +107,14 @@ ROWS = [
      "2006-12-25"),
     ("1997-04-05", "\"Prices will hold next week,\" he said. Volumes were up from 171 million "
      "dollars the previous week.", "the previous week", "DATE", "1997-W13"),
+    ("2006-11-07", "The dialogue had been scheduled for July 25.", "July 25", "DATE",
+     "2006-07-25"),
+    ("2006-11-14", "Core inflation would have risen by 0.1 percent in October.", "October", "DATE",
+     "2006-10"),
+    ("1997-04-13", "The main force is due to arrive in the week ahead.", "the week ahead",
+     "DURATION", "P1W"),
+    ("2005-12-06", "He has watched football for 20 years, five days a week.", "20 years",
+     "DURATION", "P20Y"),
     # 8 durations read as points
     ("2009-04-08", "Investment will rise over the next decade.", "the next decade", "DURATION",
      "P10Y"),

@@ -113,6 +113,9 @@ def verb_tense(verb, depth: int = 0) -> str:
     cues = rules().resolution["tense"]
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {c.lower_ for c in aux}
+    if words & {"would", "could", "might", "should"} and words & {"have", "'ve"} \
+            and verb.tag_ == "VBN":
+        return "past"       # "would have risen by 0.1 percent in October": what was not
     if words & set(cues["future_auxiliaries"]):
         return "future"
     if words & set(cues["modal_auxiliaries"]) and not words & {"have", "'ve"} \
