@@ -535,7 +535,7 @@ DURATIONS = [
     ("The two sides met for four hours in Riyadh.", "four hours", "DURATION", "PT4H", ""),
     ("He signed a two-year contract.", "two-year", "DURATION", "P2Y", ""),
     ("She has lived there for 2 1/2 years.", "2 1/2 years", "DURATION", "P2Y6M", ""),
-    ("Europe has used this pattern for centuries.", "centuries", "DURATION", "PXC", ""),
+    ("Europe has used this pattern for centuries.", "centuries", "DURATION", "PXCE", ""),
     ("The offer stands for several weeks.", "several weeks", "DURATION", "PXW", ""),
     ("The talks lasted a week.", "a week", "DURATION", "P1W", ""),
     ("The bank reports every quarter.", "every quarter", "SET", "P1Q", ""),

@@ -156,6 +156,11 @@ def rules() -> Rules:
     filters = resolution["filters"]
     filters["count_nouns_after"] = re.compile(
         r"\s+(?:" + "|".join(map(re.escape, filters["count_nouns"])) + r")\b", re.IGNORECASE)
+    # "the July 7 bombings": a date before a noun of an event that is over
+    # (at most one word between)
+    filters["past_event_after"] = re.compile(
+        r"(?:\s+[\w-]+)?\s+(?:" + "|".join(map(re.escape, resolution["tense"]["past_event_nouns"]))
+        + r")\b", re.IGNORECASE)
     strings = sorted({s for c in clauses for s in c}, key=lambda s: (-len(s), s))
     scan = re.compile("(?=(" + _trie(strings) + "))")
     satisfies = {s: frozenset(k for k, c in enumerate(clauses) if any(s.startswith(t) for t in c))

@@ -45,7 +45,8 @@ def tense(article: Article, mention: Mention) -> str:
     before = article.text[max(sent.start, mention.start - 24):mention.start]
     if cues["past_preceding"].search(before) or cues["reported_preceding"].search(before):
         return "past"
-    if cues["future_preceding"].search(before):
+    if cues["future_preceding"].search(before) or cues["ahead_of_phrase"].search(
+            article.text, max(sent.start, mention.start - 80), mention.start):
         return "future"
     if sent.doc is not None:
         verb, head = governor(sent, mention.start, mention.end)
@@ -66,11 +67,18 @@ def tense(article: Article, mention: Mention) -> str:
                 return "future"
             # (a weekday keeps its lean to the nearest: "for Thursday's Times",
             # written on Wednesday, is tomorrow's edition)
+            if clause == "present" and noun in cues["scheduled_event_nouns"]:
+                return "present"    # "Argentina are one of the seeds for Friday's draw"
             return "past" if clause == "past" and not weekday else ""
         if verb is None:
             return ""
-        if cues["until_preceding"].search(before) and _reaches_now(verb):
-            return "future"     # "has given them until Tuesday": a deadline ahead
+        if cues["until_preceding"].search(before) and (_reaches_now(verb) or verb_tense(
+                _main_verb(verb)) in ("present", "future") or _state_in_present(verb)):
+            return "future"     # "has given them until Tuesday", "the border stays
+                                # closed until Friday": a deadline ahead
+        if _reported_object(verb, head) and _period(mention):
+            return ""           # "announced a restructuring leading to layoffs during
+                                # the third quarter": the nearest one
         found = verb_tense(verb)
         if found == "present" and (_scheduled_copula(verb, head) or _timetable(verb)):
             return "future"     # "the vote is on Friday", "the offer expires Friday"
@@ -83,11 +91,31 @@ def tense(article: Article, mention: Mention) -> str:
     return ""
 
 
+def clause_text(article: Article, mention: Mention) -> str:
+    """The text of the clause governing the mention: the subtree of its
+    governing verb when the sentence is parsed ("the number that stood in
+    January", not the rest of the sentence), else the whole sentence."""
+    if not 0 <= mention.sentence < len(article.sentences):
+        return ""
+    sent = article.sentences[mention.sentence]
+    whole = article.text[sent.start:sent.end]
+    if sent.doc is None:
+        return whole
+    verb, _ = governor(sent, mention.start, mention.end)
+    if verb is None:
+        return whole
+    tokens = list(verb.subtree)
+    return sent.doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1])]
+
+
 def verb_tense(verb, depth: int = 0) -> str:
     """The tense of a spaCy verb token, from its tag and auxiliaries."""
     cues = rules().resolution["tense"]
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {c.lower_ for c in aux}
+    if words & {"would", "could", "might", "should"} and words & {"have", "'ve"} \
+            and verb.tag_ == "VBN":
+        return "past"       # "would have risen by 0.1 percent in October": what was not
     if words & set(cues["future_auxiliaries"]):
         return "future"
     if words & set(cues["modal_auxiliaries"]) and not words & {"have", "'ve"} \
@@ -117,6 +145,12 @@ def verb_tense(verb, depth: int = 0) -> str:
                     return "prospective"
                 return ""           # (not "were due to arrive by Friday": ahead)
         return "future"
+    if verb.tag_ == "VBG" and not aux and verb.dep_ in ("pcomp", "conj") and depth < 3:
+        prep = verb.head if verb.dep_ == "pcomp" else verb.head.head
+        if prep.lower_ in ("after", "since"):
+            return "past"   # "would be reluctant ... after losing him in the summer"
+        if prep.lower_ == "of" and prep.head.lemma_ in cues["accusation_words"]:
+            return "past"   # "accused of kidnapping and executing a civilian on April 26"
     if verb.tag_ == "VBG" and not aux and verb.dep_ in _NONFINITE and depth < 3:
         # a bare participle has no tense of its own: it takes its clause's
         # ("has fluctuated, rising to a high in June from $29.75 in March")
@@ -138,6 +172,65 @@ def verb_tense(verb, depth: int = 0) -> str:
 
 # the relations of a participle hanging on a clause, not heading one
 _NONFINITE = ("advcl", "pcomp", "xcomp", "acl")
+
+
+def _main_verb(verb):
+    """The finite verb above a participle or adjective complement: "stays"
+    in "stays closed until Friday" (spaCy makes a new Token per access:
+    compare indices)."""
+    for _ in range(3):
+        aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        if aux or verb.tag_ not in ("VBN", "VBG", "JJ") or verb.head.i == verb.i \
+                or verb.dep_ not in ("acomp", "xcomp", "oprd", "ccomp", "conj"):
+            return verb
+        verb = verb.head
+    return verb
+
+
+def _state_in_present(verb) -> bool:
+    """True for a participle right after a verb of state in the present
+    ("stays closed", "remains shut"), which the parser may take for a noun."""
+    cues = rules().resolution["tense"]
+    if verb.tag_ != "VBN" or verb.i == 0 or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    return verb.doc[verb.i - 1].lower_ in cues["state_verbs_present"]
+
+
+def _period(mention) -> bool:
+    """True for a month, season, quarter or half named without a day."""
+    g = mention.extra.get("groups") or {}
+    return mention.extra.get("kind") == "calendar" and not (g.get("day") or g.get("dayword")) \
+        and bool(g.keys() & {"quarter", "half", "qcode", "qspan", "season", "month"})
+
+
+def _reported_object(verb, head) -> bool:
+    """True when the only tense cue is a reporting verb whose object noun
+    phrase holds the expression ("announced a restructuring leading to
+    layoffs during the third quarter"): the report's tense does not date
+    what it reports."""
+    cues = rules().resolution["tense"]
+    if head is None:
+        return False
+    top, noun = verb, False
+    if verb.tag_ == "VBG" and verb.dep_ == "acl" and not any(
+            c.dep_ in ("aux", "auxpass") for c in verb.children):
+        top = verb.head                       # the participle hangs on a noun
+        noun = True
+        while top.pos_ not in ("VERB", "AUX") and top.head.i != top.i:
+            top = top.head
+    if top.lemma_ not in cues["reporting_verbs"]:
+        return False
+    if any(c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in top.children):
+        noun = True                           # "announced layoffs during the third quarter"
+    tok = head
+    for _ in range(10):                       # from the expression up to the verb
+        if tok.i == top.i or tok.head.i == tok.i:
+            break
+        if tok.i != head.i and tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "pobj",
+                                                                              "nsubjpass", "attr"):
+            noun = True
+        tok = tok.head
+    return noun and tok.i == top.i
 
 
 def _past_perfect(verb) -> bool:
