@@ -93,6 +93,7 @@ def test_two_workers_give_the_same_tables(seed_tables):
     assert two.documents.equals(seed_tables.documents)
     assert two.mentions.equals(seed_tables.mentions)
     assert two.events.equals(seed_tables.events)
+    assert two.event_mentions.equals(seed_tables.event_mentions)
 
 
 def test_a_stage_failing_on_one_article_loses_nothing_else(tmp_path, monkeypatch):

@@ -5,11 +5,13 @@ Follow one article through it::
     corpus.iter_corpus     -> Article (text, publication date, source, title)
     corpus.DuplicateIndex  -> a second copy of an article is kept as a row of
                               documents.csv naming the first, and goes no further
-    process_batch          -> sentences.split, temporal.find, nlp.parse (only the
-                              sentences holding a candidate), temporal.resolve,
-                              events.anchor
-    tables.document_rows / tables.mention_rows
-                           -> one row per document and per temporal expression
+    process_batch          -> sentences.split, temporal.find, nlp.parse (every
+                              sentence), temporal.resolve, events.anchor (the
+                              predicate each date dates), events.detect.find_events
+                              (every event mention)
+    tables.document_rows / tables.mention_rows / tables.event_mention_rows
+                           -> one row per document, per temporal expression and
+                              per event mention
     events.merge           -> over the whole corpus: one row per real-world event
 
 :func:`extract` does all of it and returns a :class:`Tables`;
@@ -33,6 +35,7 @@ import pandas as pd
 
 from . import corpus as corpus_mod
 from . import events, nlp as nlp_mod, sentences, tables, temporal
+from .events import detect
 from .article import Article
 
 
@@ -48,13 +51,16 @@ class Options:
 
 @dataclass
 class Tables:
-    """The result of an extraction: four tidy tables and a summary."""
+    """The result of an extraction: five tidy tables and a summary."""
 
     documents: pd.DataFrame
     mentions: pd.DataFrame
     events: pd.DataFrame
     rejects: pd.DataFrame
     summary: dict = field(default_factory=dict)
+    #: one row per event mention (:data:`timeline.tables.EVENT_MENTION_COLUMNS`)
+    event_mentions: pd.DataFrame = field(
+        default_factory=lambda: tables.frame([], tables.EVENT_MENTION_COLUMNS))
 
     def summary_line(self) -> str:
         """One line: articles read, rejected and duplicate, mentions, events, seconds."""
@@ -85,6 +91,7 @@ def process_batch(articles: list[Article], nlp=None, options: Options | None = N
         except Exception as error:  # one article's failure must not stop the corpus
             article.error = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
             article.mentions = []
+            article.event_mentions = []
             for sent in article.sentences:
                 sent.needs_parse = False
 
@@ -93,9 +100,9 @@ def process_batch(articles: list[Article], nlp=None, options: Options | None = N
         if options.infer_dates and article.published is None:
             temporal.infer_publication_date(article)
         temporal.find(article)
-        if options.undated:
-            for sent in article.sentences:
-                sent.needs_parse = True
+        # every sentence is parsed: event mentions are found in all of them
+        for sent in article.sentences:
+            sent.needs_parse = True
 
     for article in articles:
         guarded(article, prepare)
@@ -103,21 +110,23 @@ def process_batch(articles: list[Article], nlp=None, options: Options | None = N
     for article in articles:
         guarded(article, temporal.resolve)
         guarded(article, lambda a: events.anchor(a, undated=options.undated))
+        guarded(article, detect.find_events)
     return articles
 
 
-def article_rows(article: Article) -> tuple[dict, list[dict]]:
-    """The documents.csv row and mentions.csv rows of a processed article.
-    A failed article's row carries its one-line reason under ``_error``."""
+def article_rows(article: Article) -> tuple[dict, list[dict], list[dict]]:
+    """The documents.csv row, mentions.csv rows and event_mentions.csv rows
+    of a processed article.  A failed article's row carries its one-line
+    reason under ``_error``."""
     row = tables.document_rows(article, corpus_mod.content_hash(article.text))
     if article.error:
         row["_error"] = article.error
-        return row, []
-    return row, tables.mention_rows(article)
+        return row, [], []
+    return row, tables.mention_rows(article), tables.event_mention_rows(article)
 
 
 def rows_of_batch(articles: list[Article], nlp=None,
-                  options: Options | None = None) -> list[tuple[dict, list[dict]]]:
+                  options: Options | None = None) -> list[tuple[dict, list[dict], list[dict]]]:
     """Process a batch and keep only its rows (the parses are dropped)."""
     return [article_rows(a) for a in process_batch(articles, nlp, options)]
 
@@ -137,12 +146,12 @@ def _worker_init(model: Optional[str], options: Options) -> None:
     _WORKER["options"] = options
 
 
-def _worker_batch(articles: list[Article]) -> list[tuple[dict, list[dict]]]:
+def _worker_batch(articles: list[Article]) -> list[tuple[dict, list[dict], list[dict]]]:
     return rows_of_batch(articles, _WORKER["nlp"], _WORKER["options"])
 
 
 def map_batches(batches: Iterable[list[Article]], options: Options, model: Optional[str] = None,
-                workers: int = 1) -> Iterator[list[tuple[dict, list[dict]]]]:
+                workers: int = 1) -> Iterator[list[tuple[dict, list[dict], list[dict]]]]:
     """Process batches on this machine, in order: in this process, or in
     ``workers`` processes that each load the model once."""
     if workers > 1:
@@ -229,6 +238,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     rejects: list[corpus_mod.Reject] = []
     doc_rows: list[dict] = []
     mention_rows: list[dict] = []
+    event_mention_rows: list[dict] = []
     counts = {"articles": 0, "duplicates": 0, "skipped_known": 0}
     db = None
     if store:
@@ -250,7 +260,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             if original:
                 item.duplicate_of = original
                 counts["duplicates"] += 1
-                collect(tables.document_rows(item, corpus_mod.content_hash(item.text)), [])
+                collect(tables.document_rows(item, corpus_mod.content_hash(item.text)), [], [])
                 continue
             if db is not None:
                 digest = corpus_mod.content_hash(item.text)
@@ -259,12 +269,15 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                     continue
             yield item
 
-    def collect(doc_row: dict, rows: list[dict]) -> None:
+    def collect(doc_row: dict, rows: list[dict], event_rows: list[dict]) -> None:
         error = doc_row.pop("_error", "")
         if error:
             rejects.append(corpus_mod.Reject(doc_row["doc_id"], doc_row["doc_id"],
                                              f"could not be processed ({error})",
                                              "kept without mentions"))
+        # (the store keeps no event mentions yet: with a store the table
+        # holds the articles processed in this run)
+        event_mention_rows.extend(event_rows)
         if db is not None:
             db.add(doc_row, rows)
         else:
@@ -284,8 +297,8 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         results = map_batches(batches, options, model=model, workers=workers)
     try:
         for batch_rows in results:
-            for doc_row, rows in batch_rows:
-                collect(doc_row, rows)
+            for doc_row, rows, event_rows in batch_rows:
+                collect(doc_row, rows, event_rows)
             if bar is not None:
                 bar.update(len(batch_rows))
     finally:
@@ -299,6 +312,8 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
         mentions = tables.frame(mention_rows, tables.MENTION_COLUMNS)
     mentions, event_table = events.merge(mentions, documents)
+    event_mentions = with_event_ids(
+        tables.frame(event_mention_rows, tables.EVENT_MENTION_COLUMNS), mentions)
     reject_table = tables.frame(
         ({"input": r.input, "doc_id": r.doc_id, "reason": r.reason, "action": r.action}
          for r in rejects), tables.REJECT_COLUMNS)
@@ -306,22 +321,36 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         "articles": counts["articles"], "rejected": len(reject_table),
         "duplicates": counts["duplicates"], "unchanged": counts["skipped_known"],
         "documents": len(documents), "mentions": len(mentions), "events": len(event_table),
+        "event_mentions": len(event_mentions),
         "seconds": round(time.perf_counter() - started, 2),
     }
     if db is not None:
         db.replace_events(event_table)
         db.finish_run(summary)
         db.close()
-    return Tables(documents, mentions, event_table, reject_table, summary)
+    return Tables(documents, mentions, event_table, reject_table, summary, event_mentions)
+
+
+def with_event_ids(event_mentions: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """``event_mentions`` with ``event_id`` taken from the merged mention that
+    dates each (by ``mention_id``); "" for the others."""
+    event_mentions = event_mentions.copy()
+    if event_mentions.empty:
+        return event_mentions
+    ids = dict(zip(mentions["mention_id"].astype(str), mentions["event_id"].fillna("").astype(str)))
+    event_mentions["event_id"] = [ids.get(str(m), "") if m else ""
+                                  for m in event_mentions["mention_id"].fillna("")]
+    return event_mentions
 
 
 def write_tables(result: Tables, out: str | Path, raw: bool = False) -> Path:
-    """Write documents.csv, mentions.csv, events.csv, rejects.csv and
-    summary.json into ``out`` (each file atomically)."""
+    """Write documents.csv, mentions.csv, event_mentions.csv, events.csv,
+    rejects.csv and summary.json into ``out`` (each file atomically)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables.write_csv(result.documents, out / "documents.csv", raw=raw)
     tables.write_csv(result.mentions, out / "mentions.csv", raw=raw)
+    tables.write_csv(result.event_mentions, out / "event_mentions.csv", raw=raw)
     tables.write_csv(result.events, out / "events.csv", raw=raw)
     tables.write_csv(result.rejects, out / "rejects.csv", raw=raw)
     tables.write_text(json.dumps(result.summary, indent=2) + "\n", out / "summary.json")

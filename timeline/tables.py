@@ -28,6 +28,13 @@ EVENT_COLUMNS = ["event_id", "date_start", "date_end", "granularity", "summary",
                  "actors", "object", "doc_ids", "sources", "n_docs", "mention_ids", "texts",
                  "sentence", "confidence"]
 REJECT_COLUMNS = ["input", "doc_id", "reason", "action"]
+#: event_mentions.csv: one row per event mention (see
+#: :class:`timeline.article.EventMention`); other tools read these by name
+EVENT_MENTION_COLUMNS = [
+    "event_mention_id", "doc_id", "trigger", "text", "trigger_start", "trigger_end", "class",
+    "pos", "tense", "aspect", "polarity", "modality", "no_event", "actors", "object", "summary",
+    "sentence", "sentence_index", "sentence_start", "sentence_end", "date_start", "date_end",
+    "granularity", "date_source", "mention_id", "event_id", "confidence"]
 
 #: separator used inside one cell for list-valued columns (actors, doc_ids ...)
 LIST_SEP = "; "
@@ -69,6 +76,32 @@ def mention_rows(article: Article) -> list[dict]:
             # why a dated mention makes no event: "negated", "hypothetical", "generic"
             "no_event": m.extra.get("no_event", ""),
             "entities": LIST_SEP.join(m.entities), "rule": m.rule,
+        })
+    return rows
+
+
+def event_mention_rows(article: Article) -> list[dict]:
+    """The event_mentions.csv rows of one article (event_id left empty: set
+    after merging).  ``mention_id`` is the id in mentions.csv of the temporal
+    expression that dates the event, or ""."""
+    rows = []
+    for i, e in enumerate(article.event_mentions):
+        sent = article.sentences[e.sentence] if 0 <= e.sentence < len(article.sentences) else None
+        rows.append({
+            "event_mention_id": f"{article.doc_id}:e{i}", "doc_id": article.doc_id,
+            "trigger": e.trigger, "text": e.text, "trigger_start": e.start,
+            "trigger_end": e.end, "class": e.event_class, "pos": e.pos, "tense": e.tense,
+            "aspect": e.aspect, "polarity": e.polarity, "modality": e.modality,
+            "no_event": e.no_event, "actors": LIST_SEP.join(e.actors), "object": e.object,
+            "summary": e.summary,
+            "sentence": article.text[sent.start:sent.end] if sent else "",
+            "sentence_index": e.sentence,
+            "sentence_start": sent.start if sent else -1,
+            "sentence_end": sent.end if sent else -1,
+            "date_start": _iso(e.date_start), "date_end": _iso(e.date_end),
+            "granularity": e.granularity, "date_source": e.date_source,
+            "mention_id": f"{article.doc_id}:m{e.mention}" if e.mention >= 0 else "",
+            "event_id": "", "confidence": round(float(e.confidence), 3),
         })
     return rows
 

@@ -1,0 +1,105 @@
+"""Event detection: every event mention, its TimeML class, and the event_mentions table."""
+
+from datetime import date
+
+import pytest
+
+from timeline import events, nlp as nlp_mod, sentences, tables
+from timeline.article import Article, Mention
+from timeline.events import detect
+
+PUBLISHED = date(2025, 11, 21)
+
+
+def detected(nlp, text: str, dates: tuple[str, ...] = ()) -> Article:
+    """An article of ``text``, every sentence parsed, a DATE mention (the
+    20th) at each of ``dates``, anchored and its event mentions found."""
+    article = sentences.split(Article(doc_id="t", text=text, published=PUBLISHED))
+    for expr in dates:
+        start = text.index(expr)
+        article.mentions.append(Mention(
+            start=start, end=start + len(expr), text=expr, type="DATE", value="2025-11-20",
+            date_start=date(2025, 11, 20), date_end=date(2025, 11, 20), granularity="day",
+            confidence=0.8, sentence=article.sentence_of(start).index))
+    for sent in article.sentences:
+        sent.needs_parse = True
+    nlp_mod.parse([article], nlp)
+    events.anchor(article)
+    return detect.find_events(article)
+
+
+def by_text(article: Article) -> dict:
+    return {e.text: e for e in article.event_mentions}
+
+
+def test_verbs_and_event_nouns_are_found_with_offsets(nlp):
+    text = "The army launched an attack on the city and the talks collapsed."
+    article = detected(nlp, text)
+    found = by_text(article)
+    assert {"launched", "attack", "talks", "collapsed"} <= set(found)
+    assert "army" not in found and "city" not in found
+    for e in article.event_mentions:
+        assert text[e.start:e.end] == e.text
+    assert found["attack"].pos == "NOUN" and found["launched"].pos == "VERB"
+
+
+def test_auxiliaries_are_not_events(nlp):
+    found = by_text(detected(nlp, "The company has been cutting jobs and will close a plant."))
+    assert "has" not in found and "been" not in found and "will" not in found
+    assert found["cutting"].aspect == "PERFECTIVE_PROGRESSIVE"
+    assert found["close"].tense == "FUTURE"
+
+
+@pytest.mark.parametrize("sentence, word, cls", [
+    ("The minister said the plan was dead.", "said", "REPORTING"),
+    ("Officials began talks with the rebels.", "began", "ASPECTUAL"),
+    ("Witnesses saw the plane crash.", "saw", "PERCEPTION"),
+    ("Analysts expect the bank to raise rates.", "expect", "I_STATE"),
+    ("The rebels tried to seize the airport.", "tried", "I_ACTION"),
+    ("The rebels tried to seize the airport.", "seize", "OCCURRENCE"),
+])
+def test_classes_come_from_the_resource(nlp, sentence, word, cls):
+    assert by_text(detected(nlp, sentence))[word].event_class == cls
+
+
+def test_a_negated_event_is_kept_with_its_reason(nlp):
+    found = by_text(detected(nlp, "The rebels did not attack the town."))
+    assert found["attack"].no_event == "negated" and found["attack"].polarity == "NEG"
+
+
+def test_the_dated_predicate_takes_the_anchoring_result(nlp):
+    text = "Kiev on Thursday confirmed receiving the document."
+    article = detected(nlp, text, ("on Thursday",))
+    confirmed = by_text(article)["confirmed"]
+    assert confirmed.date_source == "explicit" and confirmed.mention == 0
+    assert confirmed.actors == ["Kiev"] and confirmed.date_start == date(2025, 11, 20)
+    assert confirmed.summary == article.mentions[0].summary
+    receiving = by_text(article)["receiving"]
+    assert receiving.date_source == "none" and receiving.mention == -1
+
+
+def test_event_mention_rows_have_the_columns_other_tools_read(nlp):
+    text = "Kiev on Thursday confirmed receiving the document."
+    rows = tables.event_mention_rows(detected(nlp, text, ("on Thursday",)))
+    frame = tables.frame(rows, tables.EVENT_MENTION_COLUMNS)
+    for col in ("event_mention_id", "doc_id", "trigger", "trigger_start", "trigger_end",
+                "class", "polarity", "modality", "no_event", "actors", "object", "summary",
+                "sentence", "sentence_index", "sentence_start", "sentence_end", "date_start",
+                "date_end", "granularity", "date_source", "mention_id", "event_id", "text",
+                "confidence"):
+        assert col in frame.columns
+    row = frame.set_index("text").loc["confirmed"]
+    assert row["mention_id"] == "t:m0" and row["class"] == "REPORTING"
+    assert text[row["trigger_start"]:row["trigger_end"]] == "confirmed"
+    assert row["sentence"] == text and row["date_start"] == "2025-11-20"
+
+
+def test_seeds_event_mentions_share_the_event_of_their_dated_mention(seed_tables):
+    em = seed_tables.event_mentions
+    assert list(em.columns[:len(tables.EVENT_MENTION_COLUMNS)]) == tables.EVENT_MENTION_COLUMNS
+    explicit = em[em.date_source == "explicit"]
+    assert len(explicit) and (explicit.mention_id != "").all()
+    ids = dict(zip(seed_tables.mentions.mention_id, seed_tables.mentions.event_id))
+    assert all(ids[m] == e for m, e in zip(explicit.mention_id, explicit.event_id))
+    assert (explicit.event_id != "").all() and (explicit.date_start != "").all()
+    assert len(em) > 5 * len(seed_tables.mentions)

@@ -1,0 +1,403 @@
+"""Dating event mentions: the predicate each temporal expression dates.
+
+* :func:`find_trigger`: in the parse of a sentence, the predicate dated by
+  a temporal expression (its governor, with the rules for reported speech,
+  clefts, complements, measured spans ...).
+* :func:`time_relation`: where an expression lies against the publication date.
+* :func:`anchor`: for every DATE/TIME mention of a parsed article, its
+  predicate, actors, object and summary (and with ``undated`` the main
+  event of each sentence without one, dated by the publication date).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Optional
+
+from ..article import Article, Mention, Sentence
+from .detect import (is_event_noun, is_verbal, main_event, nearest_verb, not_asserted, refine,
+                     span_tokens)
+from .lexicon import lexicon
+from .participants import (NameIndex, _subject_tokens, _with_conjuncts, actor_names, object_of,
+                           sentence_entities)
+from .summaries import summary_of
+
+
+#: dependencies of an adjective that predicates something ("debentures due
+#: March 1", "shares worth $130 million in October", "is payable Jan. 2")
+_PREDICATE_ADJ_DEPS = frozenset({"amod", "acomp", "oprd", "advcl", "conj", "ROOT", "ccomp",
+                                 "xcomp", "appos"})
+
+
+def _dated_nominal(timex, noun) -> bool:
+    """A date used as a modifier of a noun that is an object ("attributed
+    its fourth-quarter slump", "compared with year-earlier profit", "the
+    boom of recent years") dates that noun, a state or event; as the subject
+    of a verb ("third-quarter profit grew") it dates the verb."""
+    if noun.pos_ != "NOUN" or not noun.is_alpha or noun.ent_type_ in ("DATE", "TIME"):
+        return False
+    if noun.dep_ not in ("dobj", "pobj") or noun.lower_ in lexicon().not_events \
+            or noun.lemma_.lower() in lexicon().not_events:
+        return False
+    if timex.i > noun.i:
+        return False
+    if timex.dep_ == "poss" or (timex.dep_ == "amod" and not timex.lower_.endswith("ly")):
+        return True         # "last month's squeeze", "future demand" (not "daily life")
+    if timex.dep_ in ("compound", "nmod", "nummod"):
+        # "its fourth-quarter slump"; but a name of a day straight after a
+        # preposition is its object the parser misread ("on Tuesday cargo")
+        first = timex.left_edge
+        return first.i == 0 or first.nbor(-1).pos_ != "ADP"
+    return False
+
+
+def governor(span) -> Optional[object]:
+    """The verb or event noun that governs ``span`` in the dependency tree.
+
+    Climbs from the root of the span through prepositions, adverbs ("ago"),
+    other temporal words and nouns that are not events, to the first verb or
+    event noun.  None when the span heads its sentence (a fragment).
+    """
+    tok = span.root
+    inside = range(span.start, span.end)
+    for _ in range(40):
+        head = tok.head
+        if head.i == tok.i:
+            return None
+        if head.i in inside:
+            tok = head
+            continue
+        if is_verbal(head):
+            return head
+        if head.pos_ == "ADJ" and head.dep_ in _PREDICATE_ADJ_DEPS \
+                and head.tag_ not in ("JJR", "JJS") and (
+                tok.i == span.root.i or (tok.pos_ == "ADP" and tok.i == span.root.head.i)):
+            # "debentures due March 1, 2011", "worth $130 million in October";
+            # but "the election due this September" dates the election
+            if head.dep_ == "amod" and is_event_noun(head.head, listed_only=True):
+                return head.head
+            return head
+        if tok.i == span.root.i and _dated_nominal(tok, head):
+            return head
+        if is_event_noun(head) and head.ent_type_ not in ("DATE", "TIME"):
+            return head
+        tok = head
+    return None
+
+_ISO_DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?=$|T|-)")
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})")
+
+
+def time_relation(mention: Mention, published: Optional[date]) -> Optional[int]:
+    """Where a temporal expression lies against the publication date: -1
+    wholly before that day, 0 including it, 1 wholly after, None unknown.
+    Uses the mention's interval, else its TIMEX3 value ("PAST_REF",
+    "2025-11", "2025-W47" ...)."""
+    value = (mention.value or "").upper()
+    if value in ("PAST_REF", "PRESENT_REF", "FUTURE_REF"):
+        return {"PAST_REF": -1, "PRESENT_REF": 0, "FUTURE_REF": 1}[value]
+    if published is None:
+        return None
+    start, end = mention.date_start, mention.date_end
+    if start is None:
+        start, end = _value_interval(value)
+    if start is None:
+        return None
+    end = end if end is not None and end >= start else start
+    if end < published:
+        return -1
+    if start > published:
+        return 1
+    return 0
+
+
+def _value_interval(value: str) -> tuple[Optional[date], Optional[date]]:
+    """The days of a plain calendar TIMEX3 value (year, month, day, ISO week)."""
+    try:
+        week = _ISO_WEEK.match(value)
+        if week:
+            first = date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1)
+            return first, date.fromordinal(first.toordinal() + 6)
+        match = _ISO_DAY.match(value)
+        if not match:
+            return None, None
+        year, month, day = match.groups()
+        if day:
+            d = date(int(year), int(month), int(day))
+            return d, d
+        if month:
+            first = date(int(year), int(month), 1)
+            nxt = date(int(year) + (int(month) == 12), int(month) % 12 + 1, 1)
+            return first, date.fromordinal(nxt.toordinal() - 1)
+        return date(int(year), 1, 1), date(int(year), 12, 31)
+    except ValueError:
+        return None, None
+
+
+def _when_clause(span):
+    """The verb of a "when" clause hung on the expression: "since November,
+    when he was found ..." -> found."""
+    doc = span.doc
+    i = span.end
+    if i < len(doc) and doc[i].text == ",":
+        i += 1
+    if i < len(doc) and doc[i].lower_ == "when" and doc[i].head.pos_ in ("VERB", "AUX") \
+            and doc[i].head.i > i:
+        return doc[i].head
+    return None
+
+
+#: tags of a verb form that is itself past (a past tense or participle)
+_PAST_TAGS = frozenset({"VBD", "VBN"})
+
+
+def _unrealised_complement(trig, when: Optional[int]):
+    """"invited Sinn Fein to rejoin two weeks ago", "was found clinging to an
+    inner tube Nov. 25": a past date on the infinitive or participle a past
+    verb takes as complement dates that verb -- the complement's event is
+    still to come, or only describes the state found.  A future date stays on
+    the complement ("plans to ship early next year")."""
+    if when is None or when > 0 or trig.dep_ not in ("xcomp",):
+        return None
+    head = trig.head
+    lemma = head.lemma_.lower()
+    lex = lexicon()
+    if head.pos_ != "VERB" or head.tag_ not in _PAST_TAGS or lemma in ("be", "have", "go") \
+            or lemma in lex.aspectual or lemma in lex.dated_complement:
+        return None
+    return head
+
+
+def _attachment(span, trig):
+    """The dependant of ``trig`` whose subtree holds the expression (its
+    preposition, or the expression itself)."""
+    tok = span.root
+    while tok.head.i != trig.i and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _is_adverbial(att, span) -> bool:
+    """Whether ``att`` is the expression used as an adverbial: the expression
+    itself, or a preposition governing it ("on Tuesday")."""
+    if att.i in range(span.start, span.end):
+        return att.dep_ in ("npadvmod", "advmod", "tmod", "obl", "dep", "prep")
+    return att.dep_ == "prep" and span.root.head.i == att.i
+
+
+def _reporting_layer(span, trig):
+    """Reported speech keeps its layer although the parser moved the date:
+    "police said on Tuesday they had arrested ..." (the date, between the
+    reporting verb and its clause, dates the saying), and "said it had a
+    loss ... for the quarter" (a date after the reported clause's verb,
+    hung on the reporting verb, dates the reported event)."""
+    lex = lexicon()
+    head = trig.head
+    if trig.dep_ == "ccomp" and head.lemma_.lower() in lex.reporting and head.i < span.start:
+        att = _attachment(span, trig)
+        if not _is_adverbial(att, span):
+            return None
+        inside = {t.i for t in att.subtree}
+        rest = [t.i for t in trig.subtree if t.i not in inside and not t.is_punct]
+        if rest and max(inside) < min(rest):
+            return head
+    if trig.lemma_.lower() in lex.reporting and trig.i < span.start:
+        for child in trig.children:
+            if child.dep_ == "ccomp" and trig.i < child.i < span.start \
+                    and child.right_edge.i < span.start:
+                att = _attachment(span, trig)
+                if att.i > child.right_edge.i and att.left_edge.i > trig.i + 1 \
+                        and _is_adverbial(att, span):
+                    return child
+    return None
+
+
+def _measured_from(span):
+    """"a week after the anniversary", "two days before the vote", "the week
+    following the squeeze": a span of time measured from an event dates that
+    event (the reference point), not the verb of the clause."""
+    root = span.root
+    prep = root.head
+    if root.dep_ not in ("npadvmod", "advmod") or prep.i in range(span.start, span.end) \
+            or prep.lower_ not in lexicon().measured_from:
+        return None
+    for child in prep.children:
+        if child.dep_ == "pobj" and child.i > root.i and child.pos_ == "NOUN" \
+                and child.ent_type_ not in ("DATE", "TIME") \
+                and child.lemma_.lower() not in lexicon().not_events:
+            return child
+        if child.dep_ == "pcomp" and child.i > root.i and is_verbal(child):
+            return child
+    return None
+
+
+def _cleft(span, trig):
+    """"It was not until Tuesday that Castro revealed ...", "it's not tonight
+    we're worried about": the date focused by a cleft dates the clause."""
+    if trig.lemma_.lower() != "be" or not any(
+            c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in trig.children):
+        return None
+    att = _attachment(span, trig)
+    if att.dep_ not in ("attr", "prep", "advmod", "npadvmod") or att.i < trig.i:
+        return None
+    for child in trig.children:
+        if child.dep_ in ("ccomp", "advcl", "relcl") and child.i > span.end - 1 \
+                and is_verbal(child):
+            return child
+    return None
+
+
+def _subject_event(span, trig):
+    """"whose rescue off Florida's coast two months ago set off a tug-of-war":
+    a bare date between an event noun subject and its verb dates that noun."""
+    att = _attachment(span, trig)
+    if att.dep_ not in ("npadvmod", "advmod") or not att.i < trig.i:
+        return None
+    for child in trig.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.i < span.start \
+                and child.right_edge.i == span.start - 1 \
+                and is_event_noun(child, listed_only=True):
+            return child
+    return None
+
+
+def find_trigger(doc, start: int, end: int, when: Optional[int] = None):
+    """The token of the predicate dated by the expression at characters
+    [start, end) of ``doc`` (a parsed sentence), or None.
+
+    The governing verb or event noun in the parse; when the expression has
+    none (it heads a fragment), the nearest verb, else the sentence's root
+    if it is an event noun.  ``when`` places the expression against the
+    publication date (see :func:`time_relation`): -1 before it, 0 on it, 1
+    after it, None unknown; a few attachments depend on it.
+    """
+    span = span_tokens(doc, start, end)
+    if span is None:
+        return None
+    clause = _when_clause(span)
+    if clause is not None:
+        return refine(clause)
+    reference = _measured_from(span)
+    if reference is not None:
+        return refine(reference)
+    trig = governor(span)
+    if trig is not None:
+        trig = _unrealised_complement(trig, when) or trig
+        trig = _reporting_layer(span, trig) or trig
+        trig = _cleft(span, trig) or _subject_event(span, trig) or trig
+        return refine(trig, span)
+    # the expression heads its sentence: "Friday, the bombs exploded" parsed
+    # with Friday as root -- take a predicate among its dependants, then the
+    # nearest verb
+    for child in span.root.children:
+        if child.i not in range(span.start, span.end) and is_verbal(child):
+            return child
+    verb = nearest_verb(doc, span)
+    if verb is not None:
+        return verb
+    root = span.root.sent.root
+    if is_event_noun(root) and root.i not in range(span.start, span.end):
+        return root
+    return None
+
+# --- anchor ------------------------------------------------------------------------------
+
+
+def describe(mention: Mention, sent: Sentence, trig, names: NameIndex, span=None) -> Mention:
+    """Fill the event fields of ``mention`` from its predicate token ``trig``."""
+    subj, passive = _subject_tokens(trig)
+    actors = [] if passive else actor_names(_with_conjuncts(subj), names, sent)
+    mention.trigger = trig.lemma_.lower()
+    mention.trigger_start = sent.start + trig.idx
+    mention.trigger_end = sent.start + trig.idx + len(trig.text)
+    mention.actors = actors
+    mention.object = object_of(trig, span)
+    mention.summary = summary_of(trig, actors, span, names, sent)
+    mention.entities = sentence_entities(sent.doc)
+    return mention
+
+
+def _sentence_of(article: Article, mention: Mention) -> Optional[Sentence]:
+    if 0 <= mention.sentence < len(article.sentences):
+        sent = article.sentences[mention.sentence]
+        if sent.start <= mention.start < sent.end:
+            return sent
+    return article.sentence_of(mention.start)
+
+
+def anchor(article: Article, undated: bool = False) -> Article:
+    """Tie each DATE/TIME mention of a parsed article to the predicate it dates.
+
+    Fills ``trigger`` (lemma), ``trigger_start``/``trigger_end`` (article
+    offsets), ``actors`` (full names), ``object``, ``summary`` and
+    ``entities`` of every DATE or TIME mention whose sentence has a parse.
+    A predicate that is not asserted (negated, hypothetical) or a generic
+    "today"/"now" with a stative present (see :func:`not_asserted`) makes no
+    event: the mention is kept with only ``trigger_start``/``trigger_end``
+    (the predicate's span) and ``extra["no_event"]`` (the reason) set, so
+    that merging leaves it without an event_id.
+
+    With ``undated`` (the sentences must all be parsed), each sentence that
+    holds no temporal expression adds a mention for its main event, dated by
+    the publication date with granularity "reported", low confidence and
+    rule "undated"; its span is the trigger's, so ``text[start:end]`` still
+    round-trips.  These come after the dated mentions (by start among
+    themselves), which keep their positions: their "mention:<n>" anchors and
+    mention ids are the same with ``undated`` on or off.  Returns the same
+    article.
+    """
+    names = NameIndex(article)
+    for mention in article.mentions:
+        if mention.type not in ("DATE", "TIME"):
+            continue
+        sent = _sentence_of(article, mention)
+        if sent is None or sent.doc is None:
+            continue
+        span = span_tokens(sent.doc, mention.start - sent.start, mention.end - sent.start)
+        trig = find_trigger(sent.doc, mention.start - sent.start, mention.end - sent.start,
+                            time_relation(mention, article.published))
+        if trig is None:
+            continue
+        if mention.sentence < 0:
+            mention.sentence = sent.index
+        reason = not_asserted(trig, span)
+        if reason:
+            # no event: the predicate's span stays for provenance, the
+            # trigger and the other event fields stay empty
+            mention.trigger_start = sent.start + trig.idx
+            mention.trigger_end = sent.start + trig.idx + len(trig.text)
+            mention.extra["no_event"] = reason
+            continue
+        describe(mention, sent, trig, names, span)
+    if undated:
+        _add_undated(article, names)
+    return article
+
+
+#: confidence of the mention kept for an undated sentence's main event
+UNDATED_CONFIDENCE = 0.2
+
+
+def _add_undated(article: Article, names: NameIndex) -> None:
+    if article.published is None:
+        return
+    dated = {sent.index for sent in (_sentence_of(article, m) for m in article.mentions)
+             if sent is not None}
+    added = []
+    for sent in article.sentences:
+        if sent.index in dated or sent.doc is None:
+            continue
+        trig = main_event(sent.doc)
+        if trig is None or not_asserted(trig):
+            continue
+        start = sent.start + trig.idx
+        mention = Mention(
+            start=start, end=start + len(trig.text), text=trig.text, type="DATE",
+            value=article.published.isoformat(), date_start=article.published,
+            date_end=article.published, granularity="reported", anchor="publication",
+            confidence=UNDATED_CONFIDENCE, sentence=sent.index, rule="undated")
+        describe(mention, sent, trig, names)
+        added.append(mention)
+    # appended, not interleaved: the dated mentions keep their indices
+    article.mentions.extend(sorted(added, key=lambda m: (m.start, m.end)))
