@@ -61,6 +61,13 @@ class Tables:
     #: one row per event mention (:data:`timeline.tables.EVENT_MENTION_COLUMNS`)
     event_mentions: pd.DataFrame = field(
         default_factory=lambda: tables.frame([], tables.EVENT_MENTION_COLUMNS))
+    #: one row per name, pronoun or description resolved to an entity
+    #: (:data:`timeline.events.ENTITY_MENTION_COLUMNS`)
+    entity_mentions: pd.DataFrame = field(
+        default_factory=lambda: tables.frame([], events.ENTITY_MENTION_COLUMNS))
+    #: one row per entity across documents (:data:`timeline.events.ENTITY_COLUMNS`)
+    entities: pd.DataFrame = field(
+        default_factory=lambda: tables.frame([], events.ENTITY_COLUMNS))
 
     def summary_line(self) -> str:
         """One line: articles read, rejected and duplicate, mentions, events, seconds."""
@@ -111,6 +118,8 @@ def process_batch(articles: list[Article], nlp=None, options: Options | None = N
         guarded(article, temporal.resolve)
         guarded(article, lambda a: events.anchor(a, undated=options.undated))
         guarded(article, detect.find_events)
+        guarded(article, events.describe_events)    # actors, object, summary of each
+        guarded(article, events.date_events)        # a date and date_source for each
     return articles
 
 
@@ -122,6 +131,9 @@ def article_rows(article: Article) -> tuple[dict, list[dict], list[dict]]:
     if article.error:
         row["_error"] = article.error
         return row, [], []
+    # the article's entity mentions ride with its document row (popped by
+    # the collector) so that the rows' shape stays (document, mentions, events)
+    row["_entity_mentions"] = tables.entity_mention_rows(article)
     return row, tables.mention_rows(article), tables.event_mention_rows(article)
 
 
@@ -239,6 +251,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     doc_rows: list[dict] = []
     mention_rows: list[dict] = []
     event_mention_rows: list[dict] = []
+    entity_mention_rows: list[dict] = []
     counts = {"articles": 0, "duplicates": 0, "skipped_known": 0}
     db = None
     if store:
@@ -271,6 +284,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
 
     def collect(doc_row: dict, rows: list[dict], event_rows: list[dict]) -> None:
         error = doc_row.pop("_error", "")
+        entity_mention_rows.extend(doc_row.pop("_entity_mentions", []))
         if error:
             rejects.append(corpus_mod.Reject(doc_row["doc_id"], doc_row["doc_id"],
                                              f"could not be processed ({error})",
@@ -312,8 +326,11 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
         mentions = tables.frame(mention_rows, tables.MENTION_COLUMNS)
     mentions, event_table = events.merge(mentions, documents)
-    event_mentions = with_event_ids(
-        tables.frame(event_mention_rows, tables.EVENT_MENTION_COLUMNS), mentions)
+    event_mentions, event_table = events.merge_event_mentions(
+        tables.frame(event_mention_rows, tables.EVENT_MENTION_COLUMNS), mentions,
+        event_table, documents)
+    entity_mentions = tables.frame(entity_mention_rows, events.ENTITY_MENTION_COLUMNS)
+    entity_table = events.entity_table(entity_mentions)
     reject_table = tables.frame(
         ({"input": r.input, "doc_id": r.doc_id, "reason": r.reason, "action": r.action}
          for r in rejects), tables.REJECT_COLUMNS)
@@ -321,14 +338,15 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         "articles": counts["articles"], "rejected": len(reject_table),
         "duplicates": counts["duplicates"], "unchanged": counts["skipped_known"],
         "documents": len(documents), "mentions": len(mentions), "events": len(event_table),
-        "event_mentions": len(event_mentions),
+        "event_mentions": len(event_mentions), "entities": len(entity_table),
         "seconds": round(time.perf_counter() - started, 2),
     }
     if db is not None:
         db.replace_events(event_table)
         db.finish_run(summary)
         db.close()
-    return Tables(documents, mentions, event_table, reject_table, summary, event_mentions)
+    return Tables(documents, mentions, event_table, reject_table, summary, event_mentions,
+                  entity_mentions, entity_table)
 
 
 def with_event_ids(event_mentions: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
@@ -343,14 +361,29 @@ def with_event_ids(event_mentions: pd.DataFrame, mentions: pd.DataFrame) -> pd.D
     return event_mentions
 
 
-def write_tables(result: Tables, out: str | Path, raw: bool = False) -> Path:
+def entity_timelines(result: Tables, names) -> pd.DataFrame:
+    """The timelines of the entities ``names`` ("Kiev; Dmitry Peskov" or a
+    list) over an extraction's tables (see
+    :func:`timeline.events.entity_timelines`)."""
+    return events.entity_timelines(result.events, result.event_mentions, result.entities, names)
+
+
+def write_tables(result: Tables, out: str | Path, raw: bool = False,
+                 entities=None) -> Path:
     """Write documents.csv, mentions.csv, event_mentions.csv, events.csv,
-    rejects.csv and summary.json into ``out`` (each file atomically)."""
+    entity_mentions.csv, entities.csv, rejects.csv and summary.json into
+    ``out`` (each file atomically); with ``entities`` (names, "Kiev; Dmitry
+    Peskov" or a list) also entity_timelines.csv."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables.write_csv(result.documents, out / "documents.csv", raw=raw)
     tables.write_csv(result.mentions, out / "mentions.csv", raw=raw)
     tables.write_csv(result.event_mentions, out / "event_mentions.csv", raw=raw)
+    tables.write_csv(result.entity_mentions, out / "entity_mentions.csv", raw=raw)
+    tables.write_csv(result.entities, out / "entities.csv", raw=raw)
+    if entities:
+        tables.write_csv(entity_timelines(result, entities), out / "entity_timelines.csv",
+                         raw=raw)
     tables.write_csv(result.events, out / "events.csv", raw=raw)
     tables.write_csv(result.rejects, out / "rejects.csv", raw=raw)
     tables.write_text(json.dumps(result.summary, indent=2) + "\n", out / "summary.json")

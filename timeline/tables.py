@@ -26,7 +26,7 @@ MENTION_COLUMNS = ["mention_id", "doc_id", "start", "end", "text", "type", "valu
                    "no_event", "entities", "rule"]
 EVENT_COLUMNS = ["event_id", "date_start", "date_end", "granularity", "summary", "trigger",
                  "actors", "object", "doc_ids", "sources", "n_docs", "mention_ids", "texts",
-                 "sentence", "confidence"]
+                 "sentence", "confidence", "n_sources", "date_source"]
 REJECT_COLUMNS = ["input", "doc_id", "reason", "action"]
 #: event_mentions.csv: one row per event mention (see
 #: :class:`timeline.article.EventMention`); other tools read these by name
@@ -104,6 +104,16 @@ def event_mention_rows(article: Article) -> list[dict]:
             "event_id": "", "confidence": round(float(e.confidence), 3),
         })
     return rows
+
+
+def entity_mention_rows(article: Article) -> list[dict]:
+    """The entity_mentions rows of one parsed article: every named entity,
+    pronoun or description resolved by in-document coreference
+    (:class:`timeline.events.coref.Coreference`), with its canonical name."""
+    from .events.coref import coreference_of
+    if not any(s.doc is not None for s in article.sentences):
+        return []
+    return coreference_of(article).rows()
 
 
 def frame(rows: Iterable[dict], columns: list[str]) -> pd.DataFrame:
@@ -191,7 +201,8 @@ def write_text(text: str, path: str | Path) -> Path:
 
 #: columns read back as whole numbers by :func:`read_csv` (when every cell is one)
 INTEGER_COLUMNS = ("start", "end", "sentence_index", "sentence_start", "sentence_end",
-                   "trigger_start", "trigger_end", "n_docs", "n_words")
+                   "trigger_start", "trigger_end", "n_docs", "n_words", "n_sources",
+                   "n_mentions")
 
 
 def read_csv(path: str | Path, raw: bool = False) -> pd.DataFrame:

@@ -16,6 +16,11 @@ module                    job
 ``events.summaries``      a readable line per event
 ``events.merge``          cross-document merging: :func:`merge` over
                           mentions.csv and documents.csv gives events.csv
+``events.describe``       actors, object and summary of every event mention
+                          (:func:`describe_events`)
+``events.coref``          in-document coreference (:class:`Coreference`) and
+                          entities.csv across documents (:func:`entity_table`)
+``events.timelines``      entity timelines (:func:`entity_timelines`)
 ``events.lexicon``        the vocabularies of ``timeline/resources/events/``
 ========================  ====================================================
 
@@ -32,12 +37,17 @@ Example (``doc`` is the spaCy parse of the sentence)::
     confirmed
 """
 
-from .dating import (UNDATED_CONFIDENCE, anchor, describe, find_trigger, governor,
-                     time_relation)
+from .dating import (UNDATED_CONFIDENCE, anchor, clause_class, date_events, describe,
+                     find_trigger, finite_class, governor, time_relation)
+from .coref import (ENTITY_COLUMNS, ENTITY_MENTION_COLUMNS, Coreference, coreference_of,
+                    entity_table)
+from .describe import describe_events, is_unaccusative, roles
+from .timelines import ENTITY_TIMELINE_COLUMNS, entity_timelines, find_entity
 from .detect import (generic_present, is_event_noun, is_verbal, main_event, nearest_verb,
                      not_asserted, refine, span_tokens)
 from .lexicon import Lexicon, lexicon, merge_settings
-from .merge import (DEADLINE_KEY, DENSE_BLOCK, GRANULARITY_ORDER, _cosine, _tfidf_rows,
+from .merge import (DEADLINE_KEY, event_block, event_blocks, max_pairs_per_mention,
+                    merge_event_mentions, DENSE_BLOCK, GRANULARITY_ORDER, _cosine, _tfidf_rows,
                     actor_keys, actors_meet, candidate_pairs, conflicting_numbers,
                     content_words, converse_keys, is_deadline, looks_like_person, merge,
                     object_words, predicate_key, predicate_keys, sentence_numbers,
@@ -47,6 +57,10 @@ from .participants import (ACTOR_LABELS, NAMED_LABELS, PASSIVE_SUBJECT_DEPS, SUB
 from .summaries import summary_of
 
 __all__ = [
+    "ENTITY_COLUMNS", "ENTITY_MENTION_COLUMNS", "ENTITY_TIMELINE_COLUMNS", "Coreference",
+    "clause_class", "coreference_of", "date_events", "describe_events", "entity_table",
+    "entity_timelines", "event_block", "event_blocks", "find_entity", "finite_class",
+    "is_unaccusative", "max_pairs_per_mention", "merge_event_mentions", "roles",
     "ACTOR_LABELS", "DEADLINE_KEY", "DENSE_BLOCK", "GRANULARITY_ORDER", "Lexicon", "NAMED_LABELS",
     "NameIndex", "PASSIVE_SUBJECT_DEPS", "SUBJECT_DEPS", "UNDATED_CONFIDENCE", "actor_keys",
     "actor_names", "actors_meet", "anchor", "candidate_pairs", "conflicting_numbers",

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Optional
 
 from ..article import Article, Mention, Sentence
 from .detect import (is_event_noun, is_verbal, main_event, nearest_verb, not_asserted, refine,
                      span_tokens)
-from .lexicon import lexicon
+from .lexicon import _toml, lexicon
+from .coref import coreference_of
 from .participants import (NameIndex, _subject_tokens, _with_conjuncts, actor_names, object_of,
                            sentence_entities)
 from .summaries import summary_of
@@ -347,7 +349,7 @@ def anchor(article: Article, undated: bool = False) -> Article:
     mention ids are the same with ``undated`` on or off.  Returns the same
     article.
     """
-    names = NameIndex(article)
+    names = coreference_of(article)
     for mention in article.mentions:
         if mention.type not in ("DATE", "TIME"):
             continue
@@ -401,3 +403,196 @@ def _add_undated(article: Article, names: NameIndex) -> None:
         added.append(mention)
     # appended, not interleaved: the dated mentions keep their indices
     article.mentions.extend(sorted(added, key=lambda m: (m.start, m.end)))
+
+
+# --- a date for every event mention ------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def dating_settings() -> dict:
+    """The settings of ``resources/events/dating.toml``."""
+    return _toml("dating.toml")
+
+
+def finite_class(tok) -> str:
+    """The tense class of a finite verb: "future" (will, shall), "modal"
+    (would, could, may ...), "perfect" (a present perfect: "has sold"),
+    "past" (a simple past or past perfect), "present", or "" for a
+    non-finite form, a noun or an adjective."""
+    if tok.pos_ not in ("VERB", "AUX"):
+        return ""
+    auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass") and c.i < tok.i]
+    for aux in auxes:
+        low = aux.lower_
+        if low in ("will", "shall", "'ll", "wo", "ll") or aux.lemma_.lower() == "will":
+            return "future"
+        if aux.tag_ == "MD":
+            return "modal"
+    if any(a.lemma_.lower() == "have" and a.tag_ in ("VBZ", "VBP") for a in auxes):
+        return "perfect"
+    for aux in auxes:
+        if aux.tag_ == "VBD":
+            return "past"
+        if aux.tag_ in ("VBZ", "VBP"):
+            # "is going to close": a plan
+            if aux.lemma_.lower() == "be" and tok.lower_ == "going" and any(
+                    c.dep_ == "xcomp" for c in tok.children):
+                return "future"
+            return "present"
+    if tok.tag_ == "VBD":
+        return "past"
+    if tok.tag_ in ("VBZ", "VBP"):
+        return "present"
+    return ""
+
+
+def clause_class(tok, max_steps: int = 8) -> str:
+    """The tense class of the clause ``tok`` belongs to: its own
+    (:func:`finite_class`), else that of the nearest finite verb above it
+    ("to cut", "the sale" take the verb that governs them); "" when none."""
+    cur = tok
+    for _ in range(max_steps):
+        cls = finite_class(cur)
+        if cls:
+            return cls
+        if cur.head.i == cur.i:
+            return ""
+        cur = cur.head
+    return ""
+
+
+def _crosses_report(child, head) -> bool:
+    """Whether ``child`` is the reported clause of the reporting verb ``head``
+    ("said on Tuesday it had closed ...": the closing keeps its own time)."""
+    return child.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in lexicon().reporting
+
+
+def _inherited_from(tok, dated: dict, deps: frozenset, max_steps: int):
+    """The dated event mention of a governing clause of ``tok``, or None:
+    climbs heads through clause and phrase links (``[inherit] deps``), never
+    into a reporting verb from its reported clause, and only while the tense
+    classes agree (a future conjunct keeps none of a past date)."""
+    own = finite_class(tok)
+    cur = tok
+    for _ in range(max_steps):
+        head = cur.head
+        if head.i == cur.i or cur.dep_ not in deps or _crosses_report(cur, head):
+            return None
+        event = dated.get(head.i)
+        if event is not None:
+            if own and own != clause_class(head):
+                return None
+            return event
+        cur = head
+    return None
+
+
+def _blank_line_between(text: str, end: int, start: int) -> bool:
+    return "\n\n" in text[end:start] or "\n \n" in text[end:start]
+
+
+def date_events(article: Article) -> Article:
+    """Give every event mention of ``article`` a date and its ``date_source``.
+
+    Run after :func:`timeline.events.detect.find_events` (which sets the
+    "explicit" dates: the mention's own temporal expression), on parsed
+    sentences.  An asserted event mention (``no_event`` empty) without a
+    date is dated, in this order:
+
+    * "inherited": the date of a dated predicate that governs it in the
+      parse through a clause or phrase link ("On Tuesday the board met and
+      approved the merger": approve is Tuesday), with agreeing tenses, never
+      across the reported clause of a reporting verb;
+    * "narrative": the reference time of the story in its tense class
+      ("past", "present", "future": the last explicit or inherited date of a
+      clause of that class), carried forward to the later events of the same
+      class for at most ``[narrative] max_sentences`` sentences past the last
+      one that set or used it (sentences in another tense do not use it);
+      replaced by a new date of the class, reset by a blank line;
+    * "reported": no time in the text, in a clause of the past or the
+      present perfect (``[reported] classes``): placed at the publication
+      date with granularity "reported" and low confidence;
+    * "none": anything else with nothing to anchor it (future, modal, a
+      present state), or an article with no publication date.  Events not asserted (negated, hypothetical, generic) keep no
+      date unless their own expression gave one.
+
+    Confidence falls in that order (``resources/events/dating.toml``).
+    Returns the same article.
+    """
+    settings = dating_settings()
+    conf = settings["confidence"]
+    deps = frozenset(settings["inherit"]["deps"])
+    max_steps = int(settings["inherit"]["max_steps"])
+    narrative = settings["narrative"]
+    max_gap = int(narrative["max_sentences"])
+    classes = frozenset(narrative["classes"])
+    grans = frozenset(narrative["granularities"])
+    reported_classes = frozenset(settings["reported"]["classes"])
+    by_sentence: dict[int, list] = {}
+    for event in article.event_mentions:
+        by_sentence.setdefault(event.sentence, []).append(event)
+    # the reference time of each tense class: (event giving it, last sentence using it)
+    refs: dict[str, tuple] = {}
+    last_end = None
+    for sent in article.sentences:
+        items = by_sentence.get(sent.index, [])
+        paragraph = last_end is not None and _blank_line_between(article.text, last_end,
+                                                                 sent.start)
+        last_end = sent.end
+        if paragraph:
+            refs = {}
+        if sent.doc is None or not items:
+            continue
+        toks = {sent.start + tok.idx: tok for tok in sent.doc}
+        tok_of = [(e, toks.get(e.start)) for e in items]
+        dated = {t.i: e for e, t in tok_of if t is not None and e.date_start is not None
+                 and e.date_source == "explicit"}
+        # 1. inherited, in tree order (a chain of clauses takes the nearest date)
+        for event, tok in tok_of:
+            if tok is None or event.date_start is not None or event.no_event:
+                continue
+            source = _inherited_from(tok, dated, deps, max_steps)
+            if source is not None:
+                _set_date(event, source, "inherited",
+                          source.confidence * float(conf["inherited_factor"]))
+                event.mention = source.mention
+        # 2. the reference times: one per tense class, dropped when unused
+        # for too long, replaced by the last date of their class here
+        refs = {cls: ref for cls, ref in refs.items() if sent.index - ref[1] <= max_gap}
+        root = sent.doc[:].root if len(sent.doc) else None
+        root_cls = clause_class(root) if root is not None else ""
+        current = dict(refs)
+        for event, tok in tok_of:
+            if tok is not None and event.date_start is not None and not event.no_event \
+                    and event.date_source in ("explicit", "inherited") \
+                    and event.granularity in grans:
+                cls = clause_class(tok)
+                if cls in classes:
+                    current[cls] = (event, sent.index)
+        # 3. narrative, then reported or none
+        for event, tok in tok_of:
+            if event.date_start is not None or event.no_event:
+                continue
+            cls = (clause_class(tok) if tok is not None else "") or root_cls
+            ref = current.get(cls)
+            if ref is not None:
+                source = ref[0]
+                _set_date(event, source, "narrative",
+                          min(float(conf["narrative_cap"]),
+                              source.confidence * float(conf["narrative_factor"])))
+                current[cls] = (source, sent.index)
+                continue
+            if article.published is not None and cls in reported_classes:
+                event.date_start = event.date_end = article.published
+                event.granularity = "reported"
+                event.date_source = "reported"
+                event.confidence = float(conf["reported"])
+        refs = current
+    return article
+
+
+def _set_date(event, source, how: str, confidence: float) -> None:
+    event.date_start, event.date_end = source.date_start, source.date_end
+    event.granularity = source.granularity
+    event.date_source = how
+    event.confidence = round(confidence, 3)

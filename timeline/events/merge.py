@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import date
 from functools import lru_cache
@@ -202,9 +202,13 @@ class _Clusters:
         self.first_end = list(ends)
         self.agree = agree
         self.members = [[i] for i in range(len(starts))]
+        # how many members of each group are coarse (longer than a week)
+        self.coarse = [int(e - s > 7) for s, e in zip(starts, ends)]
 
     def _narrowing_agreed(self, a: int, b: int, start: int, end: int) -> bool:
         for side, other in ((a, b), (b, a)):
+            if not self.coarse[side]:
+                continue        # nothing of this group can be narrowed
             # the members of the other group that give the finer date
             finer = [o for o in self.members[other]
                      if start <= self.first_start[o] and self.first_end[o] <= end] \
@@ -238,6 +242,8 @@ class _Clusters:
         self.start[a], self.end[a] = start, end
         self.members[a] += self.members[b]
         self.members[b] = []
+        self.coarse[a] += self.coarse[b]
+        self.coarse[b] = 0
         return True
 
 
@@ -264,13 +270,18 @@ DENSE_BLOCK = 1500
 
 
 def similar_pairs(rows: list[dict], threshold: float, top_words: int = 8,
-                  max_postings: int = 400) -> list[tuple[int, int, float]]:
+                  max_postings: int = 400, max_per_row: Optional[int] = None
+                  ) -> list[tuple[int, int, float]]:
     """Pairs (i, j, cosine), i < j, of sparse unit vectors with a cosine of
     at least ``threshold``.
 
     Small blocks are compared exhaustively (numpy); in large ones a pair is
     only considered when the two share one of their ``top_words`` strongest
     words, a word held by more than ``max_postings`` rows not counting.
+    With ``max_per_row``, each row keeps at most that many partners j > i
+    (the first ones), and in large blocks a row meets only the next
+    ``max_per_row`` rows of each of its words' postings: the number of
+    pairs is then at most ``max_per_row`` times the number of rows.
     """
     if len(rows) < 2:
         return []
@@ -285,17 +296,25 @@ def similar_pairs(rows: list[dict], threshold: float, top_words: int = 8,
                 mat[i, vocab[w]] = v
         sims = np.triu(mat @ mat.T, 1)
         found = np.nonzero(sims >= threshold)
-        return [(int(i), int(j), float(sims[i, j])) for i, j in zip(*found)]
+        if max_per_row is None:
+            return [(int(i), int(j), float(sims[i, j])) for i, j in zip(*found)]
+        out, per_row = [], Counter()
+        for i, j in zip(*found):     # row-major: the first partners of each row
+            if per_row[i] < max_per_row:
+                per_row[i] += 1
+                out.append((int(i), int(j), float(sims[i, j])))
+        return out
     postings: dict = defaultdict(list)
     for i, row in enumerate(rows):
         for w, _ in sorted(row.items(), key=lambda kv: (-kv[1], kv[0]))[:top_words]:
             postings[w].append(i)
     candidates: set = set()
+    window = max_per_row if max_per_row is not None else max_postings
     for members in postings.values():
         if len(members) > max_postings:
             continue
         for a in range(len(members)):
-            for b in range(a + 1, len(members)):
+            for b in range(a + 1, min(len(members), a + 1 + window)):
                 candidates.add((members[a], members[b]))
     out = []
     for i, j in sorted(candidates):
@@ -303,6 +322,12 @@ def similar_pairs(rows: list[dict], threshold: float, top_words: int = 8,
         if sim >= threshold:
             out.append((i, j, sim))
     return out
+
+
+def max_pairs_per_mention() -> int:
+    """The cap on the partners a mention is compared with in one block
+    (``[blocking] max_pairs_per_mention`` of merge.toml)."""
+    return int(merge_settings().get("blocking", {}).get("max_pairs_per_mention", 24))
 
 
 #: the predicate key every mention naming a deadline carries
@@ -331,6 +356,7 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
     never when both have named actors that differ, nor conflicting figures.
     """
     settings = merge_settings()["similarity"]
+    cap = max_pairs_per_mention()
     same_event, supporting = float(settings["same_event"]), float(settings["supporting"])
     reported = float(settings.get("reported_without_actor", supporting))
     pairs: list[tuple[float, int, int]] = []
@@ -377,10 +403,12 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
         kind = "deadline" if key == DEADLINE_KEY else "converse" if "~" in key else "same"
         members.sort(key=lambda i: (starts[i], ends[i], i))
         m_starts = [starts[i] for i in members]
-        for i in members:
-            lo = bisect_left(m_starts, starts[i])
+        for p, i in enumerate(members):
             hi = bisect_right(m_starts, ends[i])
-            for j in members[lo:hi]:
+            # the mentions after i that start inside i's interval, at most
+            # `cap` of them (the next in the block's order): the cost stays
+            # linear however large the block
+            for j in members[p + 1:min(hi, p + 1 + cap)]:
                 # j starts inside i: nested when it also ends inside i, or
                 # when both start on the same day (then i is inside j)
                 if j == i or not (ends[j] <= ends[i] or starts[j] == starts[i]):
@@ -431,7 +459,8 @@ def candidate_pairs(frame: pd.DataFrame, vectors: list[dict]) -> list[tuple[floa
     for members in by_interval.values():
         if len(members) < 2:
             continue
-        for r, c, sim in similar_pairs([vectors[i] for i in members], same_event):
+        for r, c, sim in similar_pairs([vectors[i] for i in members], same_event,
+                                       max_per_row=cap):
             i, j = members[r], members[c]
             meet = actors_meet(actor_keys[i], actor_keys[j])
             related = bool(keys[i] & keys[j]) \
@@ -856,6 +885,9 @@ def _event_row(rows: list[dict], start: int, end: int, doc_text: dict,
         "confidence": _confidence(sum(confidences) / len(confidences), n_sources,
                                   len(doc_ids), bool(grans) and all(
                                       g == "reported" for g in grans)),
+        "n_sources": n_sources,
+        "date_source": "reported" if grans and all(g == "reported" for g in grans)
+        else "explicit",
     }
 
 
@@ -890,3 +922,275 @@ def _union_names(cells: Iterable[str]) -> list[str]:
             continue
         out.append(name)
     return out
+
+
+# --- every event mention -------------------------------------------------------------------
+
+#: how a date was obtained, most confident first (as timeline.article.DATE_SOURCES)
+DATE_SOURCE_ORDER = ("explicit", "inherited", "narrative", "reported", "none")
+
+
+def event_block(date_start: str, date_end: str, trigger: str, object_text: str = "") -> tuple:
+    """The block an event mention is merged in: its date interval (ISO
+    strings, "" when it has none) and its predicate's synonym set
+    (:func:`predicate_key`).  Only mentions of one block are compared."""
+    return (str(date_start or ""), str(date_end or ""), predicate_key(trigger, object_text))
+
+
+def event_blocks(event_mentions: pd.DataFrame) -> set:
+    """The blocks (:func:`event_block`) the rows of ``event_mentions`` touch:
+    what an incremental run re-merges (``merge_event_mentions(...,
+    only_blocks=event_blocks(new_rows))``)."""
+    if event_mentions is None or event_mentions.empty:
+        return set()
+    frame = event_mentions.astype(object).where(event_mentions.notna(), "")
+    return {event_block(s, e, t, o) for s, e, t, o in zip(
+        frame["date_start"], frame["date_end"], frame["trigger"].astype(str),
+        frame["object"].astype(str))}
+
+
+def _event_mention_pairs(frame: pd.DataFrame, members: list[int], cap: int,
+                         min_objects: int) -> list[tuple[int, int]]:
+    """Pairs of rows of one block that report one event: the next ``cap``
+    rows after each (a fixed order), with actors that meet or objects that
+    share ``min_objects`` content words (or are equal); both named actors
+    that differ keep them apart; reporting verbs, and mentions dated only
+    as "reported" or not at all, need both a shared actor and a shared
+    object (in one article too: "Apple announced" twice is two
+    announcements unless what was announced is the same)."""
+    docs = frame["doc_id"].to_list()
+    akeys = frame["_actor_keys"].to_list()
+    objs = frame["_object_words"].to_list()
+    weak = frame["_weak"].to_list()
+    report = frame["_reporting"].to_list()
+    out = []
+    for p, i in enumerate(members):
+        for j in members[p + 1:p + 1 + cap]:
+            meet = actors_meet(akeys[i], akeys[j])
+            if akeys[i] and akeys[j] and not meet:
+                continue
+            objects = len(objs[i] & objs[j]) >= min_objects or bool(objs[i] and objs[i] == objs[j])
+            same_doc = docs[i] == docs[j]
+            if report[i] or report[j] or weak[i] or weak[j]:
+                ok = meet and objects
+            else:
+                ok = meet or objects or (same_doc and not akeys[i] and not akeys[j]
+                                         and not objs[i] and not objs[j])
+            if ok:
+                out.append((i, j))
+    return out
+
+
+def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
+                         events: pd.DataFrame, documents: pd.DataFrame,
+                         only_blocks: Optional[set] = None
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give every asserted event mention an ``event_id``, and events.csv one
+    row per event.
+
+    event_mentions: event_mentions.csv rows; mentions, events: the output of
+    :func:`merge` (mentions.csv with event_id, events.csv); documents:
+    documents.csv (source, for ``n_sources``).
+
+    * A mention dated by its own expression ("explicit") takes the event of
+      that expression (:func:`merge`: the seeds' cross-article merges).
+    * Every other asserted mention (``no_event`` empty, a trigger) is merged
+      within its block (:func:`event_block`: same date interval, same
+      predicate synonym set) with the others of the block, explicit ones
+      included, by :func:`_event_mention_pairs`: each compared with at most
+      ``[blocking] max_pairs_per_mention`` others, so the cost is linear.
+      Two events of their own expressions are never joined here.
+    * A mention left alone is an event of its own.
+
+    With ``only_blocks`` (a set from :func:`event_blocks`), only the rows
+    of those blocks are merged again; the others keep the event_id they
+    have (an incremental run: re-merge the blocks new mentions touch).
+
+    Returns (event_mentions with event_id, events with ``n_sources``
+    (distinct outlets) and ``date_source`` (of the best-dated mention)
+    added to :data:`timeline.tables.EVENT_COLUMNS`).
+    """
+    columns = tables.EVENT_COLUMNS + [c for c in ("n_sources", "date_source")
+                                      if c not in tables.EVENT_COLUMNS]
+    em = event_mentions.copy()
+    if "event_id" not in em.columns:
+        em["event_id"] = ""
+    frame = em.astype(object).where(em.notna(), "")
+    docs = documents if documents is not None else pd.DataFrame(columns=["doc_id"])
+    doc_source = {str(d): (s if isinstance(s, str) else "") for d, s in zip(
+        docs.get("doc_id", []), docs["source"] if "source" in docs.columns
+        else [""] * len(docs))}
+    duplicates = set()
+    if "duplicate_of" in docs.columns:
+        duplicates = {str(d) for d, dup in zip(docs["doc_id"], docs["duplicate_of"])
+                      if isinstance(dup, str) and dup}
+    explicit_of = {}
+    if mentions is not None and not mentions.empty and "event_id" in mentions.columns:
+        explicit_of = {str(m): str(e) for m, e in zip(mentions["mention_id"],
+                                                      mentions["event_id"].fillna(""))
+                       if isinstance(e, str) and e}
+    n = len(frame)
+    keep = [bool(str(t)) and not str(ne) and str(d) not in duplicates
+            for t, ne, d in zip(frame["trigger"], frame["no_event"], frame["doc_id"])]
+    blocks = [event_block(s, e, t, o) for s, e, t, o in zip(
+        frame["date_start"], frame["date_end"], frame["trigger"].astype(str),
+        frame["object"].astype(str))]
+    active = [k and (only_blocks is None or b in only_blocks) for k, b in zip(keep, blocks)]
+    lex = lexicon()
+    frame["_actor_keys"] = [actor_keys(a) if act else frozenset()
+                            for a, act in zip(frame["actors"].astype(str), active)]
+    frame["_object_words"] = [object_words(o) if act else set()
+                              for o, act in zip(frame["object"].astype(str), active)]
+    frame["_weak"] = [str(s) in ("reported", "none", "") for s in frame["date_source"]]
+    frame["_reporting"] = [str(t).lower() in lex.reporting for t in frame["trigger"]]
+    date_sources = frame["date_source"].astype(str).to_list()
+    mention_ids = frame["mention_id"].astype(str).to_list()
+    doc_ids = frame["doc_id"].astype(str).to_list()
+    own = [explicit_of.get(m, "") if act and src == "explicit" else ""
+           for m, src, act in zip(mention_ids, date_sources, active)]
+    # union-find; a group holds at most one event of its own expression
+    parent = list(range(n))
+    group_event = list(own)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # mentions of one explicit event are one group
+    first_of: dict = {}
+    for i in range(n):
+        if own[i]:
+            j = first_of.setdefault(own[i], i)
+            if j != i:
+                parent[find(i)] = find(j)
+    by_block: dict = defaultdict(list)
+    ids = frame["event_mention_id"].astype(str).to_list()
+    for i in range(n):
+        if active[i]:
+            by_block[blocks[i]].append(i)
+    settings = merge_settings()
+    min_objects = int(settings.get("event_mentions", {}).get("min_object_words", 2))
+    cap = max_pairs_per_mention()
+    for members in by_block.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: (doc_ids[i], ids[i]))
+        for i, j in _event_mention_pairs(frame, members, cap, min_objects):
+            a, b = find(i), find(j)
+            if a == b or (group_event[a] and group_event[b] and group_event[a] != group_event[b]):
+                continue
+            if b < a:
+                a, b = b, a
+            parent[b] = a
+            group_event[a] = group_event[a] or group_event[b]
+    groups: dict = defaultdict(list)
+    for i in range(n):
+        if active[i]:
+            groups[find(i)].append(i)
+    previous = frame["event_id"].astype(str).to_list()
+    event_ids = list(previous) if only_blocks is not None else [""] * n
+    for i in range(n):
+        if not keep[i]:
+            event_ids[i] = ""
+    old_events = {} if events is None or events.empty else {
+        str(r["event_id"]): r for r in events.to_dict("records")}
+    rows_of: dict = {}
+    records = frame.to_dict("records")
+    for root, members in groups.items():
+        ev = group_event[root] or _event_id(ids[i] for i in members)
+        for i in members:
+            event_ids[i] = ev
+        rows_of[ev] = [records[i] for i in members]
+    em["event_id"] = event_ids
+    # in an incremental run, the events the re-merged rows belonged to and no
+    # longer form are gone
+    stale = set() if only_blocks is None else (
+        {previous[i] for i in range(n) if active[i] and previous[i]} - set(rows_of))
+    out_rows = []
+    for ev, row in old_events.items():
+        if ev in rows_of:
+            if str(row.get("date_source", "")) in ("", "explicit") or only_blocks is None:
+                out_rows.append(_joined_event_row(row, rows_of.pop(ev), doc_source))
+            else:
+                out_rows.append(_event_mention_row(ev, rows_of.pop(ev), doc_source))
+        elif ev not in stale:
+            out_rows.append(row if only_blocks is not None and "n_sources" in row
+                            else _joined_event_row(row, [], doc_source))
+    for ev, rows in rows_of.items():
+        out_rows.append(_event_mention_row(ev, rows, doc_source))
+    table = tables.frame(out_rows, columns)
+    table = table.sort_values(["date_start", "date_end", "event_id"], kind="stable",
+                              na_position="last")
+    return em, table.reset_index(drop=True)
+
+
+def _outlets(doc_ids: Iterable[str], doc_source: dict) -> list[str]:
+    return sorted({doc_source.get(d, "") or d for d in doc_ids})
+
+
+def _best_source(rows: list[dict]) -> str:
+    sources = [str(r.get("date_source", "") or "none") for r in rows]
+    known = [s for s in sources if s in DATE_SOURCE_ORDER]
+    return min(known, key=DATE_SOURCE_ORDER.index) if known else "none"
+
+
+def _joined_event_row(row: dict, rows: list[dict], doc_source: dict) -> dict:
+    """An events.csv row of :func:`merge`, with the documents of the event
+    mentions that joined it and its n_sources and date_source."""
+    row = dict(row)
+    doc_ids = set(_split(row.get("doc_ids", ""))) | {str(r["doc_id"]) for r in rows}
+    row["doc_ids"] = tables.LIST_SEP.join(sorted(doc_ids))
+    row["sources"] = tables.LIST_SEP.join(
+        sorted({doc_source.get(d, "") for d in doc_ids} - {""}))
+    row["n_docs"] = len(doc_ids)
+    row["n_sources"] = len(_outlets(doc_ids, doc_source))
+    if rows:
+        row["date_source"] = _best_source([*rows, {"date_source": "explicit"}])
+    else:
+        row["date_source"] = "reported" if row.get("granularity") == "reported" else "explicit"
+    return row
+
+
+def _event_mention_row(event_id: str, rows: list[dict], doc_source: dict) -> dict:
+    """The events.csv row of a group of event mention records that no
+    temporal expression of their own dates."""
+    def quality(r: dict) -> tuple:
+        summary = str(r.get("summary", "") or "")
+        return (DATE_SOURCE_ORDER.index(r.get("date_source")) * -1
+                if r.get("date_source") in DATE_SOURCE_ORDER else -9,
+                bool(r.get("actors")), bool(r.get("object")),
+                len(summary.split()) > 2, _number(r.get("confidence")),
+                str(r.get("event_mention_id")))
+    best = max(rows, key=quality)
+    doc_ids = sorted({str(r["doc_id"]) for r in rows})
+    n_sources = len(_outlets(doc_ids, doc_source))
+    triggers = Counter(str(r.get("trigger", "")) for r in rows)
+    trigger = max(triggers.items(), key=lambda kv: (kv[1], kv[0] == best.get("trigger"),
+                                                     kv[0]))[0]
+    source = _best_source(rows)
+    confidences = [c for c in (_number(r.get("confidence")) for r in rows) if c > 0] or [0.0]
+    base = sum(confidences) / len(confidences)
+    return {
+        "event_id": event_id,
+        "date_start": best.get("date_start", "") or "",
+        "date_end": best.get("date_end", "") or "",
+        "granularity": best.get("granularity", "") or "",
+        "summary": best.get("summary") or best.get("text", ""),
+        "trigger": trigger,
+        "actors": tables.LIST_SEP.join(_union_names(str(r.get("actors", "") or "")
+                                                    for r in rows)),
+        "object": best.get("object", "") or "",
+        "doc_ids": tables.LIST_SEP.join(doc_ids),
+        "sources": tables.LIST_SEP.join(sorted({doc_source.get(d, "") for d in doc_ids} - {""})),
+        "n_docs": len(doc_ids),
+        "mention_ids": tables.LIST_SEP.join(sorted({str(r.get("mention_id", "")) for r in rows}
+                                                   - {""})),
+        "texts": tables.LIST_SEP.join(dict.fromkeys(str(r.get("text", "")) for r in rows)),
+        "sentence": best.get("sentence", "") or "",
+        "confidence": 0.0 if source == "none" else _confidence(
+            base, n_sources, len(doc_ids), source == "reported"),
+        "n_sources": n_sources,
+        "date_source": source,
+    }

@@ -285,10 +285,20 @@ class NameIndex:
 
 def actor_names(tokens: list, names: NameIndex, sent: Sentence) -> list[str]:
     """Readable full names of actor tokens (he/she resolved, other pronouns
-    dropped)."""
+    dropped).  When ``names`` resolves references (a
+    :class:`timeline.events.coref.Coreference`), a token that names an
+    entity or refers to one ("it", "the company", "the IAEA") gives that
+    entity's canonical name."""
     lex = lexicon()
     out = []
+    resolve = getattr(names, "resolve", None)
     for tok in tokens:
+        if resolve is not None:
+            entity = _entity_of_phrase(tok, sent, resolve)
+            if entity:
+                if entity not in out:
+                    out.append(entity)
+                continue
         if tok.pos_ == "PRON" or tok.lower_ in lex.other_pronouns:
             if tok.lower_ in lex.person_pronouns:
                 person = names.person_before(sent.start + tok.idx)
@@ -302,6 +312,22 @@ def actor_names(tokens: list, names: NameIndex, sent: Sentence) -> list[str]:
         if name and name not in out:
             out.append(name)
     return out
+
+
+def _entity_of_phrase(tok, sent: Sentence, resolve) -> Optional[str]:
+    """The entity a noun phrase headed by ``tok`` names: the head's own
+    (a name, a pronoun, a description), or that of a name compounded to it
+    ("the Apple Corps" -> its entity)."""
+    entity = resolve(tok, sent)
+    if entity:
+        return entity
+    if tok.pos_ == "PROPN":
+        for child in tok.children:
+            if child.dep_ in ("compound", "flat") and child.pos_ == "PROPN":
+                entity = resolve(child, sent)
+                if entity:
+                    return entity
+    return None
 
 
 # --- objects and summaries ------------------------------------------------------------

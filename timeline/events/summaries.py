@@ -132,6 +132,11 @@ def summary_of(trig, actors: list[str], span=None, names: "NameIndex | None" = N
         if not who and subj and subj[0].pos_ == "PRON" and subj[0].lower_ not in (
                 "who", "which", "that"):
             who = subj[0].text
+        if not who and subj and subj[0].pos_ in ("NOUN", "PROPN", "NUM") \
+                and not any(s.is_ancestor(verb) for s in subj):
+            # no named actor ("shares fell", "the talks ended"): the
+            # subject in the text's own words, never a bare verb
+            who = _shorten([t for s in subj for t in _phrase_tokens(s, skip)], 8)
         phrase = _verb_phrase(verb, skip, limit)
         line = f"{who} {phrase}" if who else phrase
     line = line.strip()
