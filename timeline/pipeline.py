@@ -326,7 +326,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
         mentions = tables.frame(mention_rows, tables.MENTION_COLUMNS)
     mentions, event_table = events.merge(mentions, documents)
-    event_mentions, event_table = events.merge_event_mentions(
+    event_mentions, event_table, mentions = events.merge_event_mentions(
         tables.frame(event_mention_rows, tables.EVENT_MENTION_COLUMNS), mentions,
         event_table, documents)
     entity_mentions = tables.frame(entity_mention_rows, events.ENTITY_MENTION_COLUMNS)

@@ -467,7 +467,32 @@ def _crosses_report(child, head) -> bool:
     return child.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in lexicon().reporting
 
 
-def _inherited_from(tok, dated: dict, deps: frozenset, max_steps: int):
+def _through_other_time(tok, not_through: frozenset) -> bool:
+    """Whether ``tok`` is linked to its head through a word that puts it at
+    another time ("after its launch", "before the vote", "when it fell"):
+    it is, or it has as marker, one of ``not_through``."""
+    if tok.lower_ in not_through:
+        return True
+    if tok.dep_ == "pobj" and tok.head.lower_ in not_through:
+        return True
+    return any(c.dep_ in ("mark", "advmod") and c.lower_ in not_through and c.i < tok.i
+               for c in tok.children)
+
+
+def _noun_inherits_from(tok, dated: dict, noun_deps: frozenset, noun_preps: frozenset):
+    """The dated predicate an event noun is an argument of (one link up,
+    or through one of ``noun_preps``), or None."""
+    head = tok.head
+    if tok.dep_ in noun_deps and head.i in dated:
+        return dated[head.i]
+    if tok.dep_ == "pobj" and head.lower_ in noun_preps and head.dep_ == "prep" \
+            and head.head.i in dated and head.head.pos_ in ("VERB", "AUX"):
+        return dated[head.head.i]
+    return None
+
+
+def _inherited_from(tok, dated: dict, deps: frozenset, max_steps: int,
+                    not_through: frozenset = frozenset()):
     """The dated event mention of a governing clause of ``tok``, or None:
     climbs heads through clause and phrase links (``[inherit] deps``), never
     into a reporting verb from its reported clause, and only while the tense
@@ -476,7 +501,8 @@ def _inherited_from(tok, dated: dict, deps: frozenset, max_steps: int):
     cur = tok
     for _ in range(max_steps):
         head = cur.head
-        if head.i == cur.i or cur.dep_ not in deps or _crosses_report(cur, head):
+        if head.i == cur.i or cur.dep_ not in deps or _crosses_report(cur, head) \
+                or _through_other_time(cur, not_through):
             return None
         event = dated.get(head.i)
         if event is not None:
@@ -508,7 +534,9 @@ def date_events(article: Article) -> Article:
       clause of that class), carried forward to the later events of the same
       class for at most ``[narrative] max_sentences`` sentences past the last
       one that set or used it (sentences in another tense do not use it);
-      replaced by a new date of the class, reset by a blank line;
+      replaced by a new date of the class, reset by a blank line; verbs only
+      (an event noun has no tense: it inherits only as the argument of a
+      dated predicate);
     * "reported": no time in the text, in a clause of the past or the
       present perfect (``[reported] classes``): placed at the publication
       date with granularity "reported" and low confidence;
@@ -528,6 +556,11 @@ def date_events(article: Article) -> Article:
     classes = frozenset(narrative["classes"])
     grans = frozenset(narrative["granularities"])
     reported_classes = frozenset(settings["reported"]["classes"])
+    reported_pos = frozenset(settings["reported"]["pos"])
+    not_through = frozenset(settings["inherit"]["not_through"])
+    noun_deps = frozenset(settings["inherit"]["noun_deps"])
+    noun_preps = frozenset(settings["inherit"]["noun_prepositions"])
+    narrative_pos = frozenset(narrative["pos"])
     by_sentence: dict[int, list] = {}
     for event in article.event_mentions:
         by_sentence.setdefault(event.sentence, []).append(event)
@@ -551,7 +584,10 @@ def date_events(article: Article) -> Article:
         for event, tok in tok_of:
             if tok is None or event.date_start is not None or event.no_event:
                 continue
-            source = _inherited_from(tok, dated, deps, max_steps)
+            if event.pos == "NOUN":
+                source = _noun_inherits_from(tok, dated, noun_deps, noun_preps)
+            else:
+                source = _inherited_from(tok, dated, deps, max_steps, not_through)
             if source is not None:
                 _set_date(event, source, "inherited",
                           source.confidence * float(conf["inherited_factor"]))
@@ -574,7 +610,7 @@ def date_events(article: Article) -> Article:
             if event.date_start is not None or event.no_event:
                 continue
             cls = (clause_class(tok) if tok is not None else "") or root_cls
-            ref = current.get(cls)
+            ref = current.get(cls) if event.pos in narrative_pos else None
             if ref is not None:
                 source = ref[0]
                 _set_date(event, source, "narrative",
@@ -582,7 +618,8 @@ def date_events(article: Article) -> Article:
                               source.confidence * float(conf["narrative_factor"])))
                 current[cls] = (source, sent.index)
                 continue
-            if article.published is not None and cls in reported_classes:
+            if article.published is not None and cls in reported_classes \
+                    and event.pos in reported_pos:
                 event.date_start = event.date_end = article.published
                 event.granularity = "reported"
                 event.date_source = "reported"

@@ -931,10 +931,12 @@ DATE_SOURCE_ORDER = ("explicit", "inherited", "narrative", "reported", "none")
 
 
 def event_block(date_start: str, date_end: str, trigger: str, object_text: str = "") -> tuple:
-    """The block an event mention is merged in: its date interval (ISO
-    strings, "" when it has none) and its predicate's synonym set
-    (:func:`predicate_key`).  Only mentions of one block are compared."""
-    return (str(date_start or ""), str(date_end or ""), predicate_key(trigger, object_text))
+    """The block an event mention is merged in: its predicate's synonym set
+    (:func:`predicate_key`) and the year its date starts in ("" when it has
+    no date).  Only mentions of one block are compared, so a block holds
+    the mentions of one predicate in one year, and an incremental run
+    re-merges the blocks its new mentions touch."""
+    return (predicate_key(trigger, object_text), str(date_start or "")[:4])
 
 
 def event_blocks(event_mentions: pd.DataFrame) -> set:
@@ -951,21 +953,27 @@ def event_blocks(event_mentions: pd.DataFrame) -> set:
 
 def _event_mention_pairs(frame: pd.DataFrame, members: list[int], cap: int,
                          min_objects: int) -> list[tuple[int, int]]:
-    """Pairs of rows of one block that report one event: the next ``cap``
-    rows after each (a fixed order), with actors that meet or objects that
-    share ``min_objects`` content words (or are equal); both named actors
-    that differ keep them apart; reporting verbs, and mentions dated only
-    as "reported" or not at all, need both a shared actor and a shared
-    object (in one article too: "Apple announced" twice is two
-    announcements unless what was announced is the same)."""
+    """Pairs of rows of one block (sorted by date) that may report one
+    event: for each row, the next rows whose date starts inside its
+    interval, at most ``cap`` of them (so the pairs are at most ``cap`` per
+    row), with actors that meet or objects that share ``min_objects``
+    content words (or are equal).  Both having named actors that differ
+    keeps them apart; reporting verbs, and mentions dated only as "reported"
+    or not at all, need both a shared actor and a shared object (in one
+    article too: "Apple announced" twice is two announcements unless what
+    was announced is the same)."""
     docs = frame["doc_id"].to_list()
     akeys = frame["_actor_keys"].to_list()
     objs = frame["_object_words"].to_list()
     weak = frame["_weak"].to_list()
     report = frame["_reporting"].to_list()
+    starts = frame["_start"].to_list()
+    ends = frame["_end"].to_list()
     out = []
     for p, i in enumerate(members):
         for j in members[p + 1:p + 1 + cap]:
+            if starts[i] is not None and starts[j] is not None and starts[j] > ends[i]:
+                break       # sorted by start: no later row overlaps i
             meet = actors_meet(akeys[i], akeys[j])
             if akeys[i] and akeys[j] and not meet:
                 continue
@@ -984,7 +992,7 @@ def _event_mention_pairs(frame: pd.DataFrame, members: list[int], cap: int,
 def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
                          events: pd.DataFrame, documents: pd.DataFrame,
                          only_blocks: Optional[set] = None
-                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                         ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Give every asserted event mention an ``event_id``, and events.csv one
     row per event.
 
@@ -992,26 +1000,29 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
     :func:`merge` (mentions.csv with event_id, events.csv); documents:
     documents.csv (source, for ``n_sources``).
 
-    * A mention dated by its own expression ("explicit") takes the event of
-      that expression (:func:`merge`: the seeds' cross-article merges).
-    * Every other asserted mention (``no_event`` empty, a trigger) is merged
-      within its block (:func:`event_block`: same date interval, same
-      predicate synonym set) with the others of the block, explicit ones
-      included, by :func:`_event_mention_pairs`: each compared with at most
-      ``[blocking] max_pairs_per_mention`` others, so the cost is linear.
-      Two events of their own expressions are never joined here.
+    * A mention dated by its own expression ("explicit") starts in the event
+      of that expression (:func:`merge`: the seeds' cross-article merges).
+    * Every asserted mention (``no_event`` empty, a trigger) is then merged
+      within its block (:func:`event_block`: same predicate synonym set,
+      same year) with the mentions whose dates are compatible (one interval
+      meets the other) by :func:`_event_mention_pairs`, each compared with
+      at most ``[blocking] max_pairs_per_mention`` others, so the cost is
+      linear.  A group's date is the intersection of its mentions' dates; a
+      union that would leave it empty is refused.  Undated mentions only
+      merge with undated ones.  Two events of :func:`merge` that join keep
+      the smaller id.
     * A mention left alone is an event of its own.
 
     With ``only_blocks`` (a set from :func:`event_blocks`), only the rows
     of those blocks are merged again; the others keep the event_id they
-    have (an incremental run: re-merge the blocks new mentions touch).
+    have (an incremental run: re-merge the blocks new mentions touch; pass
+    the previous events table as ``events``).
 
-    Returns (event_mentions with event_id, events with ``n_sources``
-    (distinct outlets) and ``date_source`` (of the best-dated mention)
-    added to :data:`timeline.tables.EVENT_COLUMNS`).
+    Returns (event_mentions with event_id; events with ``n_sources``
+    (distinct outlets) and ``date_source`` (of the best-dated mention);
+    mentions with the event_id of events that joined updated).
     """
-    columns = tables.EVENT_COLUMNS + [c for c in ("n_sources", "date_source")
-                                      if c not in tables.EVENT_COLUMNS]
+    columns = list(tables.EVENT_COLUMNS)
     em = event_mentions.copy()
     if "event_id" not in em.columns:
         em["event_id"] = ""
@@ -1037,6 +1048,13 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
         frame["object"].astype(str))]
     active = [k and (only_blocks is None or b in only_blocks) for k, b in zip(keep, blocks)]
     lex = lexicon()
+    day_starts = [_parse_day(v) for v in frame["date_start"]]
+    day_ends = [_parse_day(v) for v in frame["date_end"]]
+    frame["_start"] = pd.Series([d.toordinal() if d else None for d in day_starts],
+                                index=frame.index, dtype=object)
+    frame["_end"] = pd.Series([(e if e and s and e >= s else s).toordinal() if s else None
+                               for s, e in zip(day_starts, day_ends)],
+                              index=frame.index, dtype=object)
     frame["_actor_keys"] = [actor_keys(a) if act else frozenset()
                             for a, act in zip(frame["actors"].astype(str), active)]
     frame["_object_words"] = [object_words(o) if act else set()
@@ -1048,23 +1066,15 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
     doc_ids = frame["doc_id"].astype(str).to_list()
     own = [explicit_of.get(m, "") if act and src == "explicit" else ""
            for m, src, act in zip(mention_ids, date_sources, active)]
-    # union-find; a group holds at most one event of its own expression
-    parent = list(range(n))
-    group_event = list(own)
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    # mentions of one explicit event are one group
+    big = date.max.toordinal()
+    starts = [s if s is not None else 0 for s in frame["_start"]]
+    ends = [e if e is not None else big for e in frame["_end"]]
+    clusters = _Clusters(starts, ends)
+    # mentions of one event of merge() are one group
     first_of: dict = {}
     for i in range(n):
         if own[i]:
-            j = first_of.setdefault(own[i], i)
-            if j != i:
-                parent[find(i)] = find(j)
+            clusters.union(first_of.setdefault(own[i], i), i)
     by_block: dict = defaultdict(list)
     ids = frame["event_mention_id"].astype(str).to_list()
     for i in range(n):
@@ -1076,19 +1086,13 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
     for members in by_block.values():
         if len(members) < 2:
             continue
-        members.sort(key=lambda i: (doc_ids[i], ids[i]))
+        members.sort(key=lambda i: (starts[i], ends[i], doc_ids[i], ids[i]))
         for i, j in _event_mention_pairs(frame, members, cap, min_objects):
-            a, b = find(i), find(j)
-            if a == b or (group_event[a] and group_event[b] and group_event[a] != group_event[b]):
-                continue
-            if b < a:
-                a, b = b, a
-            parent[b] = a
-            group_event[a] = group_event[a] or group_event[b]
+            clusters.union(i, j)
     groups: dict = defaultdict(list)
     for i in range(n):
         if active[i]:
-            groups[find(i)].append(i)
+            groups[clusters.find(i)].append(i)
     previous = frame["event_id"].astype(str).to_list()
     event_ids = list(previous) if only_blocks is not None else [""] * n
     for i in range(n):
@@ -1096,34 +1100,54 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
             event_ids[i] = ""
     old_events = {} if events is None or events.empty else {
         str(r["event_id"]): r for r in events.to_dict("records")}
-    rows_of: dict = {}
     records = frame.to_dict("records")
+    rows_of: dict = {}
+    remap: dict = {}
     for root, members in groups.items():
-        ev = group_event[root] or _event_id(ids[i] for i in members)
+        explicit = sorted({own[i] for i in members if own[i]})
+        ev = explicit[0] if explicit and explicit[0] not in rows_of \
+            else _event_id(ids[i] for i in members)
+        for other in explicit[1:]:
+            remap[other] = ev
         for i in members:
             event_ids[i] = ev
-        rows_of[ev] = [records[i] for i in members]
+        rows_of[ev] = ([records[i] for i in members], explicit, clusters.start[root],
+                       clusters.end[root])
     em["event_id"] = event_ids
-    # in an incremental run, the events the re-merged rows belonged to and no
-    # longer form are gone
-    stale = set() if only_blocks is None else (
-        {previous[i] for i in range(n) if active[i] and previous[i]} - set(rows_of))
+    stale = set(remap) | (set() if only_blocks is None else (
+        {previous[i] for i in range(n) if active[i] and previous[i]} - set(rows_of)))
     out_rows = []
     for ev, row in old_events.items():
+        if ev in stale:
+            continue
         if ev in rows_of:
-            if str(row.get("date_source", "")) in ("", "explicit") or only_blocks is None:
-                out_rows.append(_joined_event_row(row, rows_of.pop(ev), doc_source))
+            rows, explicit, start, end = rows_of.pop(ev)
+            if str(row.get("date_source", "")) in ("", "explicit", "reported") \
+                    and "mention_ids" in row:
+                joined = [old_events[e] for e in explicit if e in old_events]
+                out_rows.append(_joined_event_row(row, rows, joined, start, end, doc_source))
             else:
-                out_rows.append(_event_mention_row(ev, rows_of.pop(ev), doc_source))
-        elif ev not in stale:
+                out_rows.append(_event_mention_row(ev, rows, start, end, doc_source))
+        else:
             out_rows.append(row if only_blocks is not None and "n_sources" in row
-                            else _joined_event_row(row, [], doc_source))
-    for ev, rows in rows_of.items():
-        out_rows.append(_event_mention_row(ev, rows, doc_source))
+                            else _joined_event_row(row, [], [], None, None, doc_source))
+    for ev, (rows, _, start, end) in rows_of.items():
+        out_rows.append(_event_mention_row(ev, rows, start, end, doc_source))
     table = tables.frame(out_rows, columns)
     table = table.sort_values(["date_start", "date_end", "event_id"], kind="stable",
                               na_position="last")
-    return em, table.reset_index(drop=True)
+    if mentions is not None and remap and "event_id" in mentions.columns:
+        mentions = mentions.copy()
+        mentions["event_id"] = [remap.get(e, e) if isinstance(e, str) else e
+                                for e in mentions["event_id"]]
+    return em, table.reset_index(drop=True), mentions
+
+
+def _interval(start: Optional[int], end: Optional[int]) -> tuple[str, str]:
+    big = date.max.toordinal()
+    if start is None or start <= 0 or end is None or end >= big:
+        return "", ""
+    return date.fromordinal(start).isoformat(), date.fromordinal(end).isoformat()
 
 
 def _outlets(doc_ids: Iterable[str], doc_source: dict) -> list[str]:
@@ -1136,24 +1160,33 @@ def _best_source(rows: list[dict]) -> str:
     return min(known, key=DATE_SOURCE_ORDER.index) if known else "none"
 
 
-def _joined_event_row(row: dict, rows: list[dict], doc_source: dict) -> dict:
+def _joined_event_row(row: dict, rows: list[dict], joined: list[dict],
+                      start: Optional[int], end: Optional[int], doc_source: dict) -> dict:
     """An events.csv row of :func:`merge`, with the documents of the event
-    mentions that joined it and its n_sources and date_source."""
+    mentions (and the other events of :func:`merge`) that joined it, the
+    group's date, and its n_sources and date_source."""
     row = dict(row)
     doc_ids = set(_split(row.get("doc_ids", ""))) | {str(r["doc_id"]) for r in rows}
+    mention_ids = set(_split(row.get("mention_ids", "")))
+    for other in joined:
+        doc_ids |= set(_split(other.get("doc_ids", "")))
+        mention_ids |= set(_split(other.get("mention_ids", "")))
     row["doc_ids"] = tables.LIST_SEP.join(sorted(doc_ids))
+    row["mention_ids"] = tables.LIST_SEP.join(sorted(mention_ids))
     row["sources"] = tables.LIST_SEP.join(
         sorted({doc_source.get(d, "") for d in doc_ids} - {""}))
     row["n_docs"] = len(doc_ids)
     row["n_sources"] = len(_outlets(doc_ids, doc_source))
-    if rows:
-        row["date_source"] = _best_source([*rows, {"date_source": "explicit"}])
-    else:
-        row["date_source"] = "reported" if row.get("granularity") == "reported" else "explicit"
+    first, last = _interval(start, end)
+    if first and (first, last) != (row.get("date_start"), row.get("date_end")):
+        row["date_start"], row["date_end"] = first, last
+    own = "reported" if row.get("granularity") == "reported" else "explicit"
+    row["date_source"] = _best_source([*rows, {"date_source": own}])
     return row
 
 
-def _event_mention_row(event_id: str, rows: list[dict], doc_source: dict) -> dict:
+def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
+                       end: Optional[int], doc_source: dict) -> dict:
     """The events.csv row of a group of event mention records that no
     temporal expression of their own dates."""
     def quality(r: dict) -> tuple:
@@ -1172,11 +1205,13 @@ def _event_mention_row(event_id: str, rows: list[dict], doc_source: dict) -> dic
     source = _best_source(rows)
     confidences = [c for c in (_number(r.get("confidence")) for r in rows) if c > 0] or [0.0]
     base = sum(confidences) / len(confidences)
+    first, last = _interval(start, end)
+    exact = [r for r in rows if (r.get("date_start"), r.get("date_end")) == (first, last)]
     return {
         "event_id": event_id,
-        "date_start": best.get("date_start", "") or "",
-        "date_end": best.get("date_end", "") or "",
-        "granularity": best.get("granularity", "") or "",
+        "date_start": first,
+        "date_end": last,
+        "granularity": (exact[0] if exact else best).get("granularity", "") or "",
         "summary": best.get("summary") or best.get("text", ""),
         "trigger": trigger,
         "actors": tables.LIST_SEP.join(_union_names(str(r.get("actors", "") or "")
