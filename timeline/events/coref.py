@@ -38,7 +38,7 @@ from typing import Iterable, Optional
 import pandas as pd
 
 from ..article import Article
-from .participants import NameIndex, _strip_titles
+from .participants import NameIndex, _strip_titles, proper_name
 
 #: entities.csv columns
 ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "doc_ids", "n_mentions"]
@@ -101,6 +101,20 @@ def _acronym_definitions(text: str) -> dict[str, str]:
     return out
 
 
+def _own_phrase(ent) -> str:
+    """The text of an entity span from the first token of the phrase of its
+    root: a span that straddles a phrase boundary loses the words hung
+    elsewhere ("Secretary of the Army Dan Driscoll", found as "the Army Dan
+    Driscoll", is "Dan Driscoll")."""
+    k = ent.root.i
+    while k > ent.start and ent.start <= ent.doc[k - 1].head.i < ent.end \
+            and ent.doc[k - 1].head.i >= k - 1:
+        k -= 1
+    if k == ent.start:
+        return ent.text
+    return ent.doc[k:ent.end].text
+
+
 def _bare(text: str) -> str:
     words = _POSSESSIVE.sub("", text.strip()).split()
     lead = set(coref_settings()["names"]["leading"])
@@ -126,9 +140,16 @@ class Coreference(NameIndex):
             if sent.doc is None:
                 continue
             for ent in sent.doc.ents:
-                if ent.label_ in labels:
-                    spans.append((sent.start + ent.start_char, sent.start + ent.end_char,
-                                  ent.text, ent.label_, sent.index))
+                if ent.label_ not in labels:
+                    continue
+                text = _own_phrase(ent)
+                if ent.label_ == "PERSON" and ent.root.pos_ == "PROPN":
+                    # the name proper, titles left out
+                    name = proper_name(ent.root)
+                    if name and name in text:
+                        text = name
+                spans.append((sent.start + ent.start_char, sent.start + ent.end_char,
+                              text, ent.label_, sent.index))
         spans.sort()
         # organisations by their initials, for acronyms the text does not define
         by_initials: dict[str, set] = defaultdict(set)
