@@ -68,6 +68,8 @@ class EntityRef:
     label: str
     kind: str
     sentence: int
+    #: whether the mention is the subject of its clause (more salient)
+    subject: bool = False
 
 
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
@@ -95,7 +97,8 @@ def _acronym_definitions(text: str) -> dict[str, str]:
         # the name is the shortest tail of the capitalised run whose initials give the acronym
         for k in range(len(words)):
             tail = " ".join(words[k:])
-            if initials(tail).upper() == acro.upper() and words[k][:1].isupper():
+            if initials(tail).upper() == acro.upper() and words[k][:1].isupper() \
+                    and words[k].lower() not in coref_settings()["names"]["function_words"]:
                 out.setdefault(acro, tail)
                 break
     return out
@@ -149,21 +152,29 @@ class Coreference(NameIndex):
                     if name and name in text:
                         text = name
                 spans.append((sent.start + ent.start_char, sent.start + ent.end_char,
-                              text, ent.label_, sent.index))
+                              text, ent.label_, sent.index,
+                              ent.root.dep_ in ("nsubj", "nsubjpass")))
         spans.sort()
+        # first names of the article's full personal names ("Steve" -> "Steve Jobs")
+        firsts: dict[str, set] = defaultdict(set)
+        for _, _, text, label, _, _ in spans:
+            words = _strip_titles(_bare(text).split(), True)
+            if label == "PERSON" and len(words) >= 2:
+                firsts[words[0]].add(" ".join(words))
+        self.first_names = {k: next(iter(v)) for k, v in firsts.items() if len(v) == 1}
         # organisations by their initials, for acronyms the text does not define
         by_initials: dict[str, set] = defaultdict(set)
-        for _, _, text, label, _ in spans:
+        for _, _, text, label, _, _ in spans:
             name = _bare(text)
             if label in ("ORG", "GPE", "FAC", "NORP") and " " in name:
                 acro = initials(name)
                 if len(acro) >= 2:
                     by_initials[acro.upper()].add(name)
         self.refs: list[EntityRef] = []
-        for start, end, text, label, index in spans:
+        for start, end, text, label, index, subject in spans:
             name, kind = self._canonical(text, label, acronyms, by_initials)
             if name:
-                self.refs.append(EntityRef(start, end, text, name, label, kind, index))
+                self.refs.append(EntityRef(start, end, text, name, label, kind, index, subject))
         self._starts = [r.start for r in self.refs]
         self._resolved: dict[int, EntityRef] = {}
         self._resolve_references(article)
@@ -182,6 +193,8 @@ class Coreference(NameIndex):
                 full = self.expand(name)
                 if full != name:
                     return full, "surname"
+                if name in getattr(self, "first_names", {}):
+                    return self.first_names[name], "first name"
             return name, "name"
         key = name.replace(".", "")
         if key.isupper() and 2 <= len(key) <= 12:
@@ -203,9 +216,16 @@ class Coreference(NameIndex):
 
     def _before(self, offset: int, sentence: int, labels: Iterable[str], window: int,
                 head_word: str = "") -> Optional[EntityRef]:
+        """The entity an anaphor at ``offset`` refers to: among the mentions
+        of an agreeing label in the ``window`` sentences before it, the most
+        recent subject of the nearest sentence that has one (subjects are the
+        most salient), else the most recent mention; with ``head_word``,
+        one whose name holds that word first."""
         labels = set(labels)
         pos = bisect_right(self._starts, offset) - 1
-        fallback = None
+        recent = None
+        subject = None
+        named = None
         while pos >= 0:
             ref = self.refs[pos]
             pos -= 1
@@ -215,13 +235,13 @@ class Coreference(NameIndex):
                 break
             if ref.label not in labels:
                 continue
-            if not head_word:
-                return ref
-            if head_word in ref.entity.lower().split():
-                return ref
-            if fallback is None:
-                fallback = ref
-        return fallback
+            if head_word and named is None and head_word in ref.entity.lower().split():
+                named = ref
+            if recent is None:
+                recent = ref
+            if subject is None and ref.subject:
+                subject = ref
+        return named or subject or recent
 
     def _resolve_references(self, article: Article) -> None:
         settings = coref_settings()

@@ -91,8 +91,8 @@ def roles(tok, sent, coref: Coreference) -> tuple[list[str], str]:
 def describe_events(article: Article, coref: Optional[Coreference] = None) -> Article:
     """Fill ``actors``, ``object`` and ``summary`` of every event mention of
     the parsed sentences of ``article`` (see the module's docstring); the
-    explicit ones keep what :func:`timeline.events.dating.anchor` found
-    unless it found no actor or object.  Returns the same article."""
+    explicit ones keep the summary :func:`timeline.events.dating.anchor` made.  Returns the
+    same article."""
     coref = coref or coreference_of(article)
     by_sentence: dict[int, list] = {}
     for event in article.event_mentions:
@@ -108,8 +108,9 @@ def describe_events(article: Article, coref: Optional[Coreference] = None) -> Ar
                 continue
             actors, obj = roles(tok, sent, coref)
             if event.mention >= 0 and event.summary:
-                event.actors = event.actors or actors
-                event.object = event.object or obj
+                # the dated predicate keeps its summary (events.dating.anchor);
+                # its roles are told as for every other event mention
+                event.actors, event.object = actors, obj or event.object
                 continue
             event.actors, event.object = actors, obj
             event.summary = summary_of(tok, actors, None, coref, sent)
