@@ -265,7 +265,7 @@ class Coreference(NameIndex):
                         and tok.ent_type_ == "" and tok.tag_ in ("NN", "NNS") \
                         and any(c.dep_ == "det" and c.lower_ in determiners
                                 for c in tok.children) \
-                        and not any(c.dep_ in ("prep", "relcl", "acl", "appos", "compound")
+                        and not any(c.dep_ in ("prep", "acl", "appos", "compound")
                                     and (c.dep_ != "prep" or c.lower_ == "of")
                                     for c in tok.children):
                     lemma = tok.lemma_.lower()

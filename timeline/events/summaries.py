@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from ..article import Sentence
@@ -52,6 +53,16 @@ def _verb_phrase(verb, skip: set, limit: int) -> str:
             comps[dep].extend(_phrase_tokens(child, skip, top=False))
         elif dep == "agent":
             comps["agent"].extend(_phrase_tokens(child, skip, top=False))
+    if not have_object and verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") \
+            and verb.lemma_.lower() not in lex.reporting \
+            and not any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP")
+                        for c in verb.children) \
+            and any(c.dep_ == "nsubj" for c in verb.children):
+        # "a plan the US submitted": the noun is what was submitted
+        head = verb.head
+        comps["object"].extend([head, *(c for c in head.children if c.i < head.i
+                                        and c.dep_ in ("det", "amod", "compound", "nummod"))])
+        have_object = True
     reported = verb.lemma_.lower() in lex.reporting and comps["ccomp"]
     if not have_object and not comps["xcomp"] and not reported:
         for child in verb.children:
@@ -139,8 +150,42 @@ def summary_of(trig, actors: list[str], span=None, names: "NameIndex | None" = N
             who = _shorten([t for s in subj for t in _phrase_tokens(s, skip)], 8)
         phrase = _verb_phrase(verb, skip, limit)
         line = f"{who} {phrase}" if who else phrase
-    line = line.strip()
+    line = _readable(line.strip(), trig, skip)
     return line[:1].upper() + line[1:] if line else ""
+
+
+_REPEATED = re.compile(r"\b(\w+)(\s+\1\b)+", re.IGNORECASE)
+_MEDIA_REPORT = re.compile(r"^(?P<who>.+?) (?P<verb>reported|reports|quoted|quotes|cited|cites|"
+                           r"revealed|reveals|published|publishes)(?::| that) (?P<what>.+)$")
+
+
+def _readable(line: str, trig, skip: set) -> str:
+    """The last touches of a summary, by general rules: a word the text
+    repeats by mistake once ("told told"); an outlet's report told by
+    what was reported, the outlet after it ("Reuters reported: the US
+    threatened ..." -> "The US threatened ... (Reuters reported)"); an
+    infinitive or a participle with no subject told with the noun it
+    belongs to ("To end the conflict" -> "US-proposed plan to end the
+    conflict"; "Held" -> "trilateral naval exercises held")."""
+    line = _REPEATED.sub(r"\1", line)
+    media = _MEDIA_REPORT.match(line)
+    if media and trig.lemma_.lower() in ("report", "quote", "cite", "reveal", "publish") \
+            and len(media.group("what").split()) >= 3:
+        what = media.group("what")
+        line = f"{what[:1].upper()}{what[1:]} ({media.group('who')} {media.group('verb')})"
+    words = line.split()
+    head = trig.head
+    if words and (len(words) == 1 or words[0].lower() == "to") and head.i != trig.i \
+            and head.pos_ in ("NOUN", "PROPN") and head.i not in skip:
+        keep = [c for c in head.children if c.i < head.i and c.i not in skip
+                and c.dep_ in ("amod", "compound", "nummod", "poss", "nmod")]
+        for child in head.children:
+            if child.dep_ == "acl" and child.i != trig.i and child.i < trig.i:
+                keep.extend(t for t in child.subtree if t.i < trig.i and t.i not in skip)
+        noun = _shorten(sorted({*keep, head}, key=lambda t: t.i), 8)
+        if noun:
+            line = f"{noun} {line[:1].lower()}{line[1:]}"
+    return line
 
 
 def _list_names(names: list[str]) -> str:
