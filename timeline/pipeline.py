@@ -284,17 +284,19 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
 
     def collect(doc_row: dict, rows: list[dict], event_rows: list[dict]) -> None:
         error = doc_row.pop("_error", "")
-        entity_mention_rows.extend(doc_row.pop("_entity_mentions", []))
+        entity_rows = doc_row.pop("_entity_mentions", [])
         if error:
             rejects.append(corpus_mod.Reject(doc_row["doc_id"], doc_row["doc_id"],
                                              f"could not be processed ({error})",
                                              "kept without mentions"))
-        # (the store keeps no event mentions yet: with a store the table
-        # holds the articles processed in this run)
-        event_mention_rows.extend(event_rows)
         if db is not None:
             db.add(doc_row, rows)
+            # (in a transaction of their own: see the NOTE of helper i12b)
+            db.put_rows("event_mentions", [(doc_row["doc_id"], event_rows)])
+            db.put_rows("entity_mentions", [(doc_row["doc_id"], entity_rows)])
         else:
+            event_mention_rows.extend(event_rows)
+            entity_mention_rows.extend(entity_rows)
             doc_rows.append(doc_row)
             mention_rows.extend(rows)
 
@@ -322,6 +324,8 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     if db is not None:
         documents = db.documents()
         mentions = db.mentions()
+        event_mention_rows = db.get_rows("event_mentions")
+        entity_mention_rows = db.get_rows("entity_mentions")
     else:
         documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
         mentions = tables.frame(mention_rows, tables.MENTION_COLUMNS)

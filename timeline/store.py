@@ -215,6 +215,10 @@ class Store:
                         "finished TIMESTAMP, summary VARCHAR)")
             con.execute("CREATE TABLE IF NOT EXISTS mention_events (mention_id VARCHAR, "
                         "event_id VARCHAR)")
+            # per-article rows of the other tables (event mentions, entity
+            # mentions), as JSON, one record per article and table
+            con.execute("CREATE TABLE IF NOT EXISTS article_rows (doc_id VARCHAR, "
+                        "name VARCHAR, rows VARCHAR)")
             con.commit()
         except BaseException:
             con.rollback()
@@ -343,6 +347,33 @@ class Store:
         extra.update({k: _plain(v) for k, v in row.items() if k not in columns})
         values.append(json.dumps(extra, ensure_ascii=False, default=str) if extra else None)
         return values
+
+    def put_rows(self, name: str, items: list[tuple[str, list[dict]]]) -> None:
+        """Keep the rows of table ``name`` (e.g. "event_mentions") of some
+        articles, given as (doc_id, rows) pairs, replacing what was kept for
+        them (one transaction)."""
+        if not items:
+            return
+        ids = json.dumps([doc_id for doc_id, _ in items], ensure_ascii=False)
+        values = [[doc_id, name, json.dumps([{k: _plain(v) for k, v in r.items()} for r in rows],
+                                            ensure_ascii=False, default=str)]
+                  for doc_id, rows in items]
+
+        def work(con):
+            con.execute("DELETE FROM article_rows WHERE name = ? AND doc_id IN "
+                        "(SELECT unnest(from_json(?, '[\"VARCHAR\"]')))", [name, ids])
+            con.executemany("INSERT INTO article_rows VALUES (?, ?, ?)", values)
+        self._transaction(work)
+
+    def get_rows(self, name: str) -> list[dict]:
+        """The rows of table ``name`` kept by :meth:`put_rows` for the stored
+        documents, in document order."""
+        if not self._has_table("article_rows"):
+            return []
+        records = self._con.execute(
+            "SELECT a.rows FROM article_rows a JOIN documents d ON a.doc_id = d.doc_id "
+            "WHERE a.name = ? ORDER BY d.seq", [name]).fetchall()
+        return [row for (cell,) in records for row in json.loads(cell)]
 
     def remove(self, doc_id: str) -> None:
         """Delete an article and its mentions (one transaction)."""

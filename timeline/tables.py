@@ -26,7 +26,11 @@ MENTION_COLUMNS = ["mention_id", "doc_id", "start", "end", "text", "type", "valu
                    "no_event", "entities", "rule"]
 EVENT_COLUMNS = ["event_id", "date_start", "date_end", "granularity", "summary", "trigger",
                  "actors", "object", "doc_ids", "sources", "n_docs", "mention_ids", "texts",
-                 "sentence", "confidence", "n_sources", "date_source"]
+                 "sentence", "confidence"]
+#: columns events.csv has after the merging of event mentions
+#: (:func:`timeline.events.merge_event_mentions`): distinct outlets, and how
+#: the date of its best-dated mention was obtained
+EVENT_SOURCE_COLUMNS = ["n_sources", "date_source"]
 REJECT_COLUMNS = ["input", "doc_id", "reason", "action"]
 #: event_mentions.csv: one row per event mention (see
 #: :class:`timeline.article.EventMention`); other tools read these by name

@@ -1022,7 +1022,7 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
     (distinct outlets) and ``date_source`` (of the best-dated mention);
     mentions with the event_id of events that joined updated).
     """
-    columns = list(tables.EVENT_COLUMNS)
+    columns = tables.EVENT_COLUMNS + tables.EVENT_SOURCE_COLUMNS
     em = event_mentions.copy()
     if "event_id" not in em.columns:
         em["event_id"] = ""
@@ -1220,8 +1220,9 @@ def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
         "doc_ids": tables.LIST_SEP.join(doc_ids),
         "sources": tables.LIST_SEP.join(sorted({doc_source.get(d, "") for d in doc_ids} - {""})),
         "n_docs": len(doc_ids),
-        "mention_ids": tables.LIST_SEP.join(sorted({str(r.get("mention_id", "")) for r in rows}
-                                                   - {""})),
+        # (no temporal expression of its own: those dating it by inheritance
+        # or narrative are in event_mentions.csv's mention_id)
+        "mention_ids": "",
         "texts": tables.LIST_SEP.join(dict.fromkeys(str(r.get("text", "")) for r in rows)),
         "sentence": best.get("sentence", "") or "",
         "confidence": 0.0 if source == "none" else _confidence(
