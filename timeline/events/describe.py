@@ -113,5 +113,36 @@ def describe_events(article: Article, coref: Optional[Coreference] = None) -> Ar
                 event.actors, event.object = actors, obj or event.object
                 continue
             event.actors, event.object = actors, obj
-            event.summary = summary_of(tok, actors, None, coref, sent)
+            event.summary = _with_context(tok, summary_of(tok, actors, None, coref, sent),
+                                          sent, coref)
     return article
+
+
+def _with_context(tok, summary: str, sent, coref: Coreference) -> str:
+    """A summary that would be a bare word or an infinitive with no subject
+    told with its context: an event noun with nothing of its own ("Talks")
+    by the clause that governs it ("Zelensky expressed frustration over
+    being left out of the discussions"), an infinitive ("To engage") with
+    the subject of the clause it depends on ("Moscow to engage")."""
+    words = summary.split()
+    if not words:
+        return summary
+    if len(words) == 1 and tok.pos_ == "NOUN":
+        cur = tok
+        for _ in range(4):
+            if cur.head.i == cur.i:
+                break
+            cur = cur.head
+            if cur.pos_ in ("VERB", "AUX"):
+                line = summary_of(cur, actor_names(_with_conjuncts(_subject_tokens(cur)[0]),
+                                                   coref, sent), None, coref, sent, limit=18)
+                if tok.lower_ in line.lower() and len(line.split()) > 1:
+                    return line
+                break
+        return summary
+    if words[0].lower() == "to" and tok.pos_ == "VERB":
+        subj, passive = _subject_tokens(tok)
+        who = actor_names(_with_conjuncts(subj), coref, sent) if subj and not passive else []
+        if who:
+            return f"{' and '.join(who)} {summary[:1].lower()}{summary[1:]}"
+    return summary

@@ -168,6 +168,9 @@ def _readable(line: str, trig, skip: set) -> str:
     belongs to ("To end the conflict" -> "US-proposed plan to end the
     conflict"; "Held" -> "trilateral naval exercises held")."""
     line = _REPEATED.sub(r"\1", line)
+    words = line.split()
+    if len(words) > 2 and words[-1].lower().strip(".,") in {w.lower() for w in words[:-1]}:
+        line = " ".join(words[:-1])    # "Major corruption scandal corruption"
     media = _MEDIA_REPORT.match(line)
     if media and trig.lemma_.lower() in ("report", "quote", "cite", "reveal", "publish") \
             and len(media.group("what").split()) >= 3:
