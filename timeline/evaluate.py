@@ -369,15 +369,16 @@ def system_event_tags(article) -> list:
 
 
 def verb_baseline_tags(article) -> list:
-    """The baseline of Task B: every spaCy VERB of the parsed sentences is an
-    OCCURRENCE event."""
+    """The baseline of Task B: every spaCy VERB of the article's sentences
+    (parsed or tagged only: the tags are the same) is an OCCURRENCE event."""
     from .timeml import Tag
 
     tags = []
     for sent in article.sentences:
-        if sent.doc is None:
+        doc = sent.doc if sent.doc is not None else sent.tags
+        if doc is None:
             continue
-        for tok in sent.doc:
+        for tok in doc:
             if tok.pos_ == "VERB":
                 start = sent.start + tok.idx
                 tags.append(Tag("EVENT", start, start + len(tok.text),
