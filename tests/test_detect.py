@@ -172,3 +172,53 @@ def test_modality_and_tense_with_and_without_a_parse(nlp):
     for article in (detected(nlp, text), tagged_only(nlp, text)):
         sell = by_text(article)["sell"]
         assert sell.modality == "would" and sell.tense == "NONE"
+
+
+# --- rules of i12c: classes by complement, nouns by context ----------------------------
+
+
+@pytest.mark.parametrize("sentence, word, cls", [
+    # "add" closing or opening a quotation is reporting, with no clause of its own
+    ("``The bridge will hold,'' the engineer added.", "added", "REPORTING"),
+    # intensional verbs keep their class whatever the parse finds as argument
+    ("The mayor urged the residents to stay indoors.", "urged", "I_ACTION"),
+    ("The guard is accused of stealing the keys.", "accused", "I_ACTION"),
+    ("Forecasters warned against travel on the coast.", "warned", "I_ACTION"),
+    # attitude verbs are I_STATEs
+    ("The farmers oppose the new tax.", "oppose", "I_STATE"),
+    # a financial result measured by an amount is a STATE, otherwise an occurrence
+    ("The bakery had a net loss of $2.5 million last year.", "loss", "STATE"),
+    ("The loss of the contract hurt the bakery.", "loss", "OCCURRENCE"),
+])
+def test_classes_by_complement_and_context(nlp, sentence, word, cls):
+    assert by_text(detected(nlp, sentence))[word].event_class == cls
+
+
+@pytest.mark.parametrize("sentence, found, not_found", [
+    # nouns that name a document or content alone, an event with a complement
+    ("The council approved the plan.", ["approved"], ["plan"]),
+    ("The council discussed a plan to close the library.", ["plan", "close"], []),
+    # "statement" names the text put out
+    ("The club said in a statement that the coach resigned.", ["said", "resigned"],
+     ["statement"]),
+    # a noun closing a connective phrase
+    ("As a result, the ferry stopped running.", ["stopped"], ["result"]),
+    # adjectives of likelihood qualify the event they introduce
+    ("The team is likely to win the cup.", ["win"], ["likely"]),
+])
+def test_nouns_and_adjectives_by_context(nlp, sentence, found, not_found):
+    words = set(by_text(detected(nlp, sentence)))
+    assert set(found) <= words
+    assert not set(not_found) & words
+
+
+def test_tags_only_arguments_after_an_object_or_a_preposition(nlp):
+    text = ("The mayor pressed the residents to stay indoors. The guard helped carry the "
+            "boxes. The council blocked the workers from entering.")
+    found = by_text(tagged_only(nlp, text))
+    assert found["pressed"].event_class == "I_ACTION"
+    assert found["helped"].event_class == "I_ACTION"
+    assert found["blocked"].event_class == "I_ACTION"
+    # no event argument: an occurrence
+    found = by_text(tagged_only(nlp, "The police blocked the road."))
+    assert found["blocked"].event_class == "OCCURRENCE"

@@ -266,6 +266,12 @@ class DetectionRules:
     need_event_argument: frozenset
     #: lemmas that keep their class only with an event as argument
     need_argument_words: frozenset
+    nouns_need_complement: frozenset = frozenset()
+    noun_complement_words: frozenset = frozenset()
+    quote_is_argument: frozenset = frozenset()
+    intensional_always: frozenset = frozenset()
+    amount_nouns_state: frozenset = frozenset()
+    nouns_after_not_events: tuple = ()
 
 
 #: which class a lemma listed twice keeps
@@ -304,6 +310,12 @@ def rules() -> DetectionRules:
         copulas=frozenset(det["copulas"]),
         need_event_argument=frozenset(det["need_event_argument"]),
         need_argument_words=frozenset(det.get("need_argument_words", [])),
+        nouns_need_complement=frozenset(det.get("nouns_need_complement", [])),
+        noun_complement_words=frozenset(det.get("noun_complement_words", [])),
+        quote_is_argument=frozenset(det.get("quote_is_argument", [])),
+        intensional_always=frozenset(det.get("intensional_always", [])),
+        amount_nouns_state=frozenset(det.get("amount_nouns_state", [])),
+        nouns_after_not_events=tuple(tuple(w.split()) for w in det.get("nouns_after_not_events", [])),
     )
 
 
@@ -319,11 +331,43 @@ def event_class(tok, pos: str = "VERB") -> str:
     table = r.classes.get(pos, r.classes["VERB"])
     lemma = lemma_of(tok, table)
     cls = table.get(lemma, default)
-    if pos == "VERB" and cls != "OCCURRENCE" and (
+    if pos == "NOUN" and lemma in r.amount_nouns_state and _with_amount(tok):
+        return "STATE"          # "a net loss of $4 million"
+    if pos == "VERB" and cls != "OCCURRENCE" and lemma not in r.intensional_always and (
             cls in r.need_event_argument or lemma in r.need_argument_words) \
-            and not has_event_argument(tok):
+            and not has_event_argument(tok) \
+            and not (lemma in r.quote_is_argument and _quoting(tok)):
         return "OCCURRENCE"
     return cls
+
+
+#: quotation marks as spaCy tokenizes them
+_QUOTES = frozenset({'"', "``", "''", "\u201c", "\u201d", "'"})
+
+
+def _with_amount(tok) -> bool:
+    """Whether a noun is measured by an amount: a number or currency
+    sign among the three words before it ("a $50.9 million loss") or right
+    after its "of" ("a loss of $158,666")."""
+    doc = tok.doc
+    before = doc[max(0, tok.i - 3): tok.i]
+    after = doc[tok.i + 1: tok.i + 4]
+    amount = lambda t: t.pos_ == "NUM" or t.tag_ == "$" or t.text in ("$", "%")
+    if any(amount(t) for t in before):
+        return True
+    return len(after) > 1 and after[0].lower_ == "of" and any(amount(t) for t in after[1:])
+
+
+def _quoting(tok) -> bool:
+    """Whether a verb introduces or closes a quotation: its sentence holds
+    a quotation mark and the verb has no object, standing before a comma, a
+    full stop or a quotation mark ("'...,' the official added.", "But, she
+    added, ``...''")."""
+    doc = tok.doc
+    if not any(t.text in _QUOTES for t in doc):
+        return False
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    return nxt is None or nxt.text in (",", ".", ":", ";") or nxt.text in _QUOTES
 
 
 def lemma_of(tok, table: dict) -> str:
@@ -387,9 +431,28 @@ def is_detected_noun(tok) -> bool:
     if lemma in r.nouns_not_events or tok.lower_ in r.nouns_not_events:
         return False
     if lemma in r.event_nouns or tok.lower_ in r.event_nouns:
-        return True
+        return lemma not in r.nouns_need_complement or _noun_complement(tok)
     return len(lemma) > 5 and lemma.endswith(r.noun_suffixes) and any(
         c.dep_ == "prep" and c.lower_ in ("of", "by") for c in tok.children)
+
+
+def _in_connective(tok) -> bool:
+    """Whether a noun closes a fixed connective phrase ("as a result"):
+    the words before it are one of ``nouns_after_not_events``."""
+    doc = tok.doc
+    for words in rules().nouns_after_not_events:
+        k = tok.i - len(words)
+        if k >= 0 and tuple(t.lower_ for t in doc[k: tok.i]) == words:
+            return True
+    return False
+
+
+def _noun_complement(tok) -> bool:
+    """Whether the word after a noun opens its complement ("the plan to
+    sell", "charges of fraud", "a threat against"): ``noun_complement_words``
+    of detection.toml."""
+    doc = tok.doc
+    return tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in rules().noun_complement_words
 
 
 def event_pos(tok) -> Optional[str]:
@@ -420,7 +483,7 @@ def event_pos(tok) -> Optional[str]:
             return None         # "had to leave": a modal; "is going to leave": a future
         return "VERB"
     if tok.pos_ == "NOUN":
-        if tok.dep_ in r.noun_deps_not_events or not tok.is_alpha:
+        if tok.dep_ in r.noun_deps_not_events or not tok.is_alpha or _in_connective(tok):
             return None
         return "NOUN" if is_detected_noun(tok) else None
     if tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "oprd") \
@@ -492,9 +555,12 @@ def tagged_event_pos(tok) -> Optional[str]:
         if not tok.is_alpha or (nxt is not None and (nxt.pos_ in ("NOUN", "PROPN")
                                                      or nxt.tag_ == "POS")):
             return None         # a modifier: "takeover bid", "the war's end"
-        if lemma in r.nouns_not_events or tok.lower_ in r.nouns_not_events:
+        if lemma in r.nouns_not_events or tok.lower_ in r.nouns_not_events \
+                or _in_connective(tok):
             return None
         if lemma in r.event_nouns or tok.lower_ in r.event_nouns:
+            if lemma in r.nouns_need_complement and not _noun_complement(tok):
+                return None
             return "NOUN"
         if len(lemma) > 5 and lemma.endswith(r.noun_suffixes) and nxt is not None \
                 and nxt.lower_ in ("of", "by"):
@@ -519,8 +585,18 @@ def _tagged_argument(tok) -> bool:
         return False
     if nxt.lower_ == "to" and nxt.i + 1 < len(doc) and doc[nxt.i + 1].tag_ == "VB":
         return True
-    if nxt.lower_ == "that" or nxt.tag_ == "VBG":
-        return True
+    if nxt.lower_ == "that" or nxt.tag_ in ("VBG", "VB"):
+        return True             # "said that", "kept rising", "helped hang"
+    # an object and then "to" and a verb, or a preposition and a gerund:
+    # "urged its people to keep", "accused of organizing", "prevented
+    # them from leaving"
+    for k in range(nxt.i, min(len(doc) - 1, nxt.i + 5)):
+        word, after = doc[k], doc[k + 1]
+        if (word.lower_ == "to" and after.tag_ == "VB") \
+                or (word.pos_ == "ADP" and after.tag_ == "VBG"):
+            return True
+        if word.pos_ not in ("DET", "ADJ", "NUM", "PRON", "PROPN", "NOUN", "ADP", "PART"):
+            break
     for k in range(nxt.i, min(len(doc), nxt.i + 4)):
         word = doc[k]
         if word.pos_ == "NOUN":
