@@ -103,3 +103,122 @@ def test_seeds_event_mentions_share_the_event_of_their_dated_mention(seed_tables
     assert all(ids[m] == e for m, e in zip(explicit.mention_id, explicit.event_id))
     assert (explicit.event_id != "").all() and (explicit.date_start != "").all()
     assert len(em) > 5 * len(seed_tables.mentions)
+
+
+# --- detection rules (made-up sentences) ------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence, found, not_found", [
+    # event nouns from the vocabulary, and derived nouns with an "of" phrase
+    ("The bombing of the embassy followed weeks of talks.", ["bombing", "talks"], ["embassy"]),
+    ("The submission of the plan surprised the government.", ["submission"], ["government"]),
+    # a derived noun alone names a thing
+    ("The information was sent to the station.", ["sent"], ["information", "station"]),
+    # a noun modifying a noun: only the head
+    ("The takeover bid collapsed.", ["bid", "collapsed"], ["takeover"]),
+    # predicative adjectives of state, not attributive ones
+    ("The minister is dead and the old bridge remained open.", ["dead", "open"], ["old"]),
+    # auxiliaries, modal "have to", future "going to", adjectival participles
+    ("They had to leave because the proposed merger is going to fail.",
+     ["leave", "merger", "fail"], ["had", "proposed", "going", "is"]),
+    # participles used as prepositions, and relations
+    ("Sales rose 5%, including exports, compared with last year.", ["rose"],
+     ["including", "compared"]),
+])
+def test_detection_rows(nlp, sentence, found, not_found):
+    words = set(by_text(detected(nlp, sentence)))
+    assert set(found) <= words
+    assert not set(not_found) & words
+
+
+@pytest.mark.parametrize("sentence, word, cls", [
+    ("The company declined to comment.", "declined", "I_ACTION"),
+    ("Shares declined 5% on the news.", "declined", "OCCURRENCE"),
+    ("He added that the sale would close soon.", "added", "REPORTING"),
+    ("The index added 12 points.", "added", "OCCURRENCE"),
+    ("The rebels were able to flee.", "able", "I_STATE"),
+    ("The minister is dead.", "dead", "STATE"),
+    ("They hoped for a quick deal.", "hoped", "I_STATE"),
+    ("The announcement came after the strike ended.", "announcement", "REPORTING"),
+    ("The attempt to land failed.", "attempt", "I_ACTION"),
+])
+def test_classes_depend_on_the_words_and_their_arguments(nlp, sentence, word, cls):
+    assert by_text(detected(nlp, sentence))[word].event_class == cls
+
+
+def tagged_only(nlp, text: str) -> Article:
+    """An article of ``text`` whose sentences are only tagged (no parse)."""
+    article = sentences.split(Article(doc_id="t", text=text, published=PUBLISHED))
+    nlp_mod.parse([article], nlp, tag_rest=True)
+    assert all(s.doc is None and s.tags is not None for s in article.sentences)
+    return detect.find_events(article)
+
+
+def test_a_sentence_with_tags_only_has_its_events_found_from_the_neighbours(nlp):
+    text = ("The state-owned company announced the proposed merger and is going to sell "
+            "the remaining shares. The takeover bid did not collapse.")
+    article = tagged_only(nlp, text)
+    found = by_text(article)
+    assert {"announced", "merger", "sell", "bid", "collapse"} <= set(found)
+    assert not {"owned", "proposed", "going", "remaining", "takeover"} & set(found)
+    assert found["announced"].event_class == "REPORTING" and found["announced"].tense == "PAST"
+    assert found["collapse"].no_event == "negated" and found["collapse"].polarity == "NEG"
+    for e in article.event_mentions:
+        assert text[e.start:e.end] == e.text
+
+
+def test_modality_and_tense_with_and_without_a_parse(nlp):
+    text = "The firm would sell the unit."
+    for article in (detected(nlp, text), tagged_only(nlp, text)):
+        sell = by_text(article)["sell"]
+        assert sell.modality == "would" and sell.tense == "NONE"
+
+
+# --- rules of i12c: classes by complement, nouns by context ----------------------------
+
+
+@pytest.mark.parametrize("sentence, word, cls", [
+    # "add" closing or opening a quotation is reporting, with no clause of its own
+    ("``The bridge will hold,'' the engineer added.", "added", "REPORTING"),
+    # intensional verbs keep their class whatever the parse finds as argument
+    ("The mayor urged the residents to stay indoors.", "urged", "I_ACTION"),
+    ("The guard is accused of stealing the keys.", "accused", "I_ACTION"),
+    ("Forecasters warned against travel on the coast.", "warned", "I_ACTION"),
+    # attitude verbs are I_STATEs
+    ("The farmers oppose the new tax.", "oppose", "I_STATE"),
+    # a financial result measured by an amount is a STATE, otherwise an occurrence
+    ("The bakery had a net loss of $2.5 million last year.", "loss", "STATE"),
+    ("The loss of the contract hurt the bakery.", "loss", "OCCURRENCE"),
+])
+def test_classes_by_complement_and_context(nlp, sentence, word, cls):
+    assert by_text(detected(nlp, sentence))[word].event_class == cls
+
+
+@pytest.mark.parametrize("sentence, found, not_found", [
+    # nouns that name a document or content alone, an event with a complement
+    ("The council approved the plan.", ["approved"], ["plan"]),
+    ("The council discussed a plan to close the library.", ["plan", "close"], []),
+    # "statement" names the text put out
+    ("The club said in a statement that the coach resigned.", ["said", "resigned"],
+     ["statement"]),
+    # a noun closing a connective phrase
+    ("As a result, the ferry stopped running.", ["stopped"], ["result"]),
+    # adjectives of likelihood qualify the event they introduce
+    ("The team is likely to win the cup.", ["win"], ["likely"]),
+])
+def test_nouns_and_adjectives_by_context(nlp, sentence, found, not_found):
+    words = set(by_text(detected(nlp, sentence)))
+    assert set(found) <= words
+    assert not set(not_found) & words
+
+
+def test_tags_only_arguments_after_an_object_or_a_preposition(nlp):
+    text = ("The mayor pressed the residents to stay indoors. The guard helped carry the "
+            "boxes. The council blocked the workers from entering.")
+    found = by_text(tagged_only(nlp, text))
+    assert found["pressed"].event_class == "I_ACTION"
+    assert found["helped"].event_class == "I_ACTION"
+    assert found["blocked"].event_class == "I_ACTION"
+    # no event argument: an occurrence
+    found = by_text(tagged_only(nlp, "The police blocked the road."))
+    assert found["blocked"].event_class == "OCCURRENCE"

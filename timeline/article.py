@@ -6,7 +6,8 @@ Each stage reads what the stages before it filled in and adds its own part:
 2. ``sentences``  splits the text into :class:`Sentence` spans.
 3. ``temporal``   finds candidate temporal expressions (cheap, no parse) and
                   marks the sentences that hold one.
-4. ``nlp``        parses only the marked sentences with spaCy.
+4. ``nlp``        parses only the marked sentences with spaCy, and tags the
+                  others (part of speech and lemma only).
 5. ``temporal``   resolves each candidate into a :class:`Mention` (type, value,
                   interval) using the parse for tense.
 6. ``events``     ties each dated mention to the predicate it dates (trigger,
@@ -31,8 +32,12 @@ class Sentence:
     """A sentence of an article: ``article.text[start:end]``.
 
     ``doc`` is the spaCy ``Doc`` of this sentence alone (its token offsets are
-    relative to ``start``); it is ``None`` when the sentence was not parsed,
-    which is the case for sentences with no temporal candidate.
+    relative to ``start``), with the dependency parse and named entities; it
+    is ``None`` when the sentence was not parsed, which is the case for
+    sentences where no temporal candidate needs a parse.  ``tags`` is, for
+    those other sentences, a cheaper ``Doc`` with only part-of-speech tags
+    and lemmas (no dependency parse, no entities), enough to find their
+    event mentions; ``None`` where ``doc`` is set or nothing was tagged.
     """
 
     index: int
@@ -40,6 +45,7 @@ class Sentence:
     end: int
     needs_parse: bool = False
     doc: Any = None
+    tags: Any = None
 
     def token_at(self, char: int):
         """The spaCy token covering article offset ``char``, or None."""

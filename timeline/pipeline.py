@@ -5,8 +5,9 @@ Follow one article through it::
     corpus.iter_corpus     -> Article (text, publication date, source, title)
     corpus.DuplicateIndex  -> a second copy of an article is kept as a row of
                               documents.csv naming the first, and goes no further
-    process_batch          -> sentences.split, temporal.find, nlp.parse (every
-                              sentence), temporal.resolve, events.anchor (the
+    process_batch          -> sentences.split, temporal.find, nlp.parse (the
+                              sentences holding a candidate; the others are only
+                              tagged), temporal.resolve, events.anchor (the
                               predicate each date dates), events.detect.find_events
                               (every event mention)
     tables.document_rows / tables.mention_rows / tables.event_mention_rows
@@ -107,13 +108,15 @@ def process_batch(articles: list[Article], nlp=None, options: Options | None = N
         if options.infer_dates and article.published is None:
             temporal.infer_publication_date(article)
         temporal.find(article)
-        # every sentence is parsed: event mentions are found in all of them
-        for sent in article.sentences:
-            sent.needs_parse = True
+        if options.undated:
+            for sent in article.sentences:
+                sent.needs_parse = True
 
     for article in articles:
         guarded(article, prepare)
-    nlp_mod.parse(articles, nlp)
+    # the sentences a temporal candidate needs are parsed in full; every other
+    # sentence is tagged only (enough to find its event mentions)
+    nlp_mod.parse(articles, nlp, tag_rest=True)
     for article in articles:
         guarded(article, temporal.resolve)
         guarded(article, lambda a: events.anchor(a, undated=options.undated))
