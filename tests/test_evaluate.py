@@ -109,3 +109,71 @@ def test_task_a_on_a_few_timebank_files(tmp_path, nlp):
     assert results["n_files"] == 4 and results["n_gold"] > 10
     assert results["relaxed_f1"] > 80 and results["value_f1"] > 60
     assert sorted(p.name for p in tmp_path.glob("*.tml")) == sorted(f.name for f in files)
+
+
+# --- Task B: events ---------------------------------------------------------------------
+
+
+def event(start: int, end: int, cls: str = "OCCURRENCE") -> Tag:
+    return Tag("EVENT", start, end, {"class": cls})
+
+
+def test_event_counts_on_a_synthetic_pair():
+    # gold: three events; system: one identical span with the right class, one
+    # overlapping span with the wrong class, one extra; one gold event missed
+    gold = [event(0, 5, "REPORTING"), event(10, 20, "STATE"), event(30, 35)]
+    system = [event(0, 5, "REPORTING"), event(12, 15, "OCCURRENCE"), event(40, 44)]
+    counts = evaluate.EventCounts()
+    counts.add(gold, system)
+    fig = counts.figures("events_")
+    # P = 2/3, R = 2/3, F1 = 2/3; class accuracy 1/2 over the two matches
+    assert (fig["events_p"], fig["events_r"], fig["events_f1"]) == (66.67, 66.67, 66.67)
+    assert fig["events_strict_f1"] == 33.33
+    assert fig["events_class_accuracy"] == 50.0 and fig["events_class_f1"] == 33.33
+    assert (fig["events_n_gold"], fig["events_n_system"]) == (3, 3)
+    counts.add([event(0, 3)], [])            # a second document: one more miss
+    assert counts.figures()["r"] == 50.0
+
+
+def test_system_timeml_nests_or_drops_events_so_it_stays_well_formed(tmp_path):
+    doc = timeml.parse_string(GOLD, "toy.tml")
+    text = doc.text
+    thursday = text.index("Thursday")
+    timexes = [Tag("TIMEX3", thursday, thursday + 8, {"tid": "t1", "type": "DATE",
+                                                     "value": "2025-11-20"})]
+    confirmed = text.index("confirmed")
+    events = [
+        event(confirmed, confirmed + 9, "REPORTING"),        # outside any TIMEX3
+        event(thursday + 2, thursday + 5),                   # inside: nested
+        event(thursday + 6, thursday + 12),                  # runs out of it: dropped
+        event(confirmed + 3, confirmed + 12),                # overlaps an event: dropped
+    ]
+    timeml.write(tmp_path / "toy.tml", doc, timexes, events)
+    back = timeml.read(tmp_path / "toy.tml")                 # parses: well-formed
+    assert back.text == text
+    spans = [(e.start, e.end, e.attrs["class"]) for e in back.events]
+    assert spans == [(confirmed, confirmed + 9, "REPORTING"), (thursday + 2, thursday + 5,
+                                                                "OCCURRENCE")]
+    assert [(t.start, t.end) for t in back.timexes] == [(thursday, thursday + 8)]
+
+
+def test_task_b_figures_are_those_of_the_system_timeml_written(tmp_path, nlp):
+    gold_dir, out = tmp_path / "gold" / "Part", tmp_path / "system"
+    gold_dir.mkdir(parents=True)
+    (gold_dir / "toy.tml").write_text(GOLD.replace(
+        "Kiev confirmed", 'Kiev <EVENT eid="e1" class="REPORTING">confirmed</EVENT>').replace(
+        "talks lasted", 'talks <EVENT eid="e2" class="OCCURRENCE">lasted</EVENT>'),
+        encoding="utf-8")
+    results = evaluate.task_a([tmp_path / "gold"], out, nlp, events=True)
+    gold, system = timeml.read(gold_dir / "toy.tml"), timeml.read(out / "toy.tml")
+    assert len(gold.events) == 2 and system.events
+    assert all(e.attrs.get("eid") and e.attrs.get("class") for e in system.events)
+    counts = evaluate.EventCounts()
+    counts.add(gold.events, system.events)
+    assert results["events_f1"] == counts.figures()["f1"]
+    assert results["events_class_f1"] == counts.figures()["class_f1"]
+    assert results["events_r"] == 100.0            # both gold verbs are found
+    assert set(results["events_by_part"]) == {"Part"}
+    assert results["events_by_part"]["Part"]["f1"] == results["events_f1"]
+    assert results["events_baseline_n_system"] >= 2
+    assert "Task B" in evaluate.format_report(results)

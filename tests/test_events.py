@@ -1,5 +1,6 @@
 """The events stage: anchoring dates to predicates, and merging across articles."""
 
+import importlib
 import random
 from datetime import date
 
@@ -378,7 +379,8 @@ def test_similar_pairs_large_blocks_agree_with_the_exact_comparison(monkeypatch)
     lists += [words[:10] + ["zzz", "yyy"] for words in lists[:40]]
     rows = events._tfidf_rows(lists, {})
     exact = events.similar_pairs(rows, 0.6)
-    monkeypatch.setattr(events, "DENSE_BLOCK", 10)
+    # the constant is read by the merging module (``events.merge`` is the function)
+    monkeypatch.setattr(importlib.import_module("timeline.events.merge"), "DENSE_BLOCK", 10)
     indexed = events.similar_pairs(rows, 0.6)
     assert len(exact) >= 40
     assert [(i, j) for i, j, _ in exact] == [(i, j) for i, j, _ in indexed]

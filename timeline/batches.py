@@ -28,6 +28,7 @@ from typing import Iterable, Iterator, Optional
 from . import corpus as corpus_mod
 from . import events, nlp as nlp_mod, sentences, tables, temporal
 from .article import Article
+from .events import detect
 
 #: what a processed article gives: its documents.csv row and the rows of each
 #: per-article table (:data:`timeline.tables.PER_ARTICLE`)
@@ -76,6 +77,7 @@ def process_batch(articles: list[Article], nlp=None, options: Options | None = N
         except Exception as error:  # one article's failure must not stop the corpus
             article.error = _one_line(error)
             article.mentions = []
+            article.event_mentions = []
             for sent in article.sentences:
                 sent.needs_parse = False
                 sent.doc = None
@@ -95,13 +97,18 @@ def process_batch(articles: list[Article], nlp=None, options: Options | None = N
     for article in todo:
         guarded(article, prepare)
     try:
-        nlp_mod.parse(todo, nlp)
+        # the sentences a temporal candidate needs are parsed in full; every
+        # other sentence is tagged only (enough to find its event mentions)
+        nlp_mod.parse(todo, nlp, tag_rest=True)
     except Exception:  # one article broke the stream: parse each alone
         for article in todo:
-            guarded(article, lambda a: nlp_mod.parse([a], nlp))
+            guarded(article, lambda a: nlp_mod.parse([a], nlp, tag_rest=True))
     for article in todo:
         guarded(article, temporal.resolve)
         guarded(article, lambda a: events.anchor(a, undated=options.undated))
+        guarded(article, detect.find_events)          # every event mention
+        guarded(article, events.describe_events)      # actors, object, summary of each
+        guarded(article, events.date_events)          # a date and date_source for each
     return articles
 
 

@@ -223,7 +223,7 @@ def cmd_evaluate(args) -> int:
         if not Path(path).exists():
             raise UsageError(f"gold path not found: {path}")
     model = nlp.load()
-    results = evaluate.task_a(args.gold, args.system_out, model)
+    results = evaluate.task_a(args.gold, args.system_out, model, events=args.events)
     if args.events:
         results.update(evaluate.anchoring(args.gold, model))
     print(evaluate.format_report(results))
@@ -321,7 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--system-out", required=True, help="folder for the system's TimeML")
     ev.add_argument("--json", help="also write the figures as JSON")
     ev.add_argument("--events", action="store_true",
-                    help="also measure event anchoring against the gold TLINKs")
+                    help="also measure event detection (Task B, EVENT tags in the system "
+                         "TimeML) and event anchoring against the gold TLINKs")
     ev.set_defaults(func=cmd_evaluate)
 
     be = sub.add_parser("bench", help="throughput against the naive pipeline")

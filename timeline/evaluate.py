@@ -1,9 +1,13 @@
 """Measure the pipeline on gold TimeML (TempEval-3).
 
-Two measures:
+Three measures:
 
 * :func:`task_a` – temporal expressions, TempEval-3 Task A: strict and
-  relaxed precision/recall/F1, value F1 and type F1.
+  relaxed precision/recall/F1, value F1 and type F1; with ``events`` also
+  event detection, TempEval-3 Task B (see :class:`EventCounts`): precision,
+  recall and F1 of overlapping extents matched one to one, and class F1,
+  beside the baseline "every spaCy VERB is an OCCURRENCE", for the whole set
+  and per part (the first folder under a gold path: TimeBank, AQUAINT).
 * :func:`anchoring` – events: for each gold DATE/TIME TIMEX3 linked by a
   TLINK to events of its own sentence, is the predicate our events stage
   picks one of those events?  Reported beside the "nearest verb" baseline.
@@ -61,10 +65,12 @@ def system_tags(article) -> list:
     return tags
 
 
-def tag_documents(docs: list, nlp=None) -> list:
+def tag_documents(docs: list, nlp=None, events: bool = False) -> list:
     """Run the pipeline's temporal stages (split -> find -> parse -> resolve)
     on the raw text of gold TimeML documents, with ``<DCT>`` as the
-    publication date.  Returns one Article per document."""
+    publication date.  With ``events``, the other sentences are tagged and
+    the events stages follow, as in the pipeline (``events.anchor``, then
+    ``events.detect.find_events``).  Returns one Article per document."""
     from . import nlp as nlp_mod
     from . import sentences, temporal
     from .article import Article
@@ -81,9 +87,13 @@ def tag_documents(docs: list, nlp=None) -> list:
         except nlp_mod.ModelNotFound:
             nlp = None              # tense from lexical cues only
     if nlp is not None:
-        nlp_mod.parse(articles, nlp)
+        nlp_mod.parse(articles, nlp, tag_rest=events)
     for article in articles:
         temporal.resolve(article)
+        if events and nlp is not None:
+            from .events import anchor, detect
+            anchor(article)
+            detect.find_events(article)
     return articles
 
 
@@ -94,7 +104,23 @@ def _prf(matched: int, n_system: int, n_gold: int) -> tuple[float, float, float]
     return p, r, f
 
 
-def task_a(gold_paths, system_out, nlp=None) -> dict:
+def _parts_of(gold_paths) -> dict:
+    """.tml path -> the part of the gold data it belongs to: the first
+    folder under the gold path given ("TimeBank" under TBAQ-cleaned/), else
+    that path's own name."""
+    from pathlib import Path
+
+    from . import timeml
+
+    parts = {}
+    for root in map(Path, gold_paths):
+        for path in timeml.find_files([root]):
+            rel = path.relative_to(root) if root.is_dir() else Path(path.name)
+            parts.setdefault(path, rel.parts[0] if len(rel.parts) > 1 else root.stem)
+    return parts
+
+
+def task_a(gold_paths, system_out, nlp=None, events: bool = False) -> dict:
     """Tag every .tml under ``gold_paths``, write system TimeML into
     ``system_out`` and return the Task A figures as a dict.
 
@@ -102,6 +128,12 @@ def task_a(gold_paths, system_out, nlp=None) -> dict:
     precision/recall/F1; ``value_accuracy``/``type_accuracy`` over the
     relaxed matches; ``value_f1``/``type_f1`` = relaxed F1 x that accuracy
     (TempEval-3 attribute F1).  Counts: n_gold, n_system, n_files.
+
+    With ``events``, the system TimeML also carries an ``<EVENT eid class>``
+    tag for every event mention found, and the dict the Task B figures
+    (:class:`EventCounts`): ``events_`` (ours) and ``events_baseline_``
+    (every spaCy VERB an OCCURRENCE) for the whole set, and
+    ``events_by_part`` (part name -> the same figures) per part.
     """
     from pathlib import Path
 
@@ -118,11 +150,20 @@ def task_a(gold_paths, system_out, nlp=None) -> dict:
             docs.append(timeml.read(path))
         except Exception as exc:   # malformed XML: say which file, stop
             raise ValueError(f"cannot read {path}: {exc}") from None
-    articles = tag_documents(docs, nlp)
+    articles = tag_documents(docs, nlp, events=events)
+    parts = _parts_of(gold_paths)
+    ours: dict = {}
+    baseline: dict = {}
     n_gold = n_system = strict = relaxed = value_ok = type_ok = 0
-    for doc, article in zip(docs, articles):
+    for path, doc, article in zip(paths, docs, articles):
         system = system_tags(article)
-        timeml.write(out / doc.name, doc, system)
+        event_tags = system_event_tags(article) if events else []
+        timeml.write(out / doc.name, doc, system, event_tags)
+        if events:
+            for key in ("", parts.get(path, "")):
+                ours.setdefault(key, EventCounts()).add(doc.events, event_tags)
+                baseline.setdefault(key, EventCounts()).add(doc.events,
+                                                            verb_baseline_tags(article))
         n_strict, pairs = match_timexes(doc.timexes, system)
         n_gold += len(doc.timexes)
         n_system += len(system)
@@ -137,13 +178,21 @@ def task_a(gold_paths, system_out, nlp=None) -> dict:
     value_acc = value_ok / relaxed if relaxed else 0.0
     type_acc = type_ok / relaxed if relaxed else 0.0
     pct = lambda x: round(100 * x, 2)  # noqa: E731
-    return {
+    results = {
         "strict_p": pct(sp), "strict_r": pct(sr), "strict_f1": pct(sf),
         "relaxed_p": pct(rp), "relaxed_r": pct(rr), "relaxed_f1": pct(rf),
         "value_f1": pct(rf * value_acc), "type_f1": pct(rf * type_acc),
         "value_accuracy": pct(value_acc), "type_accuracy": pct(type_acc),
         "n_gold": n_gold, "n_system": n_system, "n_files": len(docs),
     }
+    if events:
+        results.update(ours[""].figures("events_"))
+        results.update(baseline[""].figures("events_baseline_"))
+        results["events_by_part"] = {
+            key: {**ours[key].figures(), **baseline[key].figures("baseline_"),
+                  "n_files": sum(1 for p in paths if parts.get(p, "") == key)}
+            for key in sorted(k for k in ours if k)}
+    return results
 
 
 def format_report(results: dict) -> str:
@@ -165,6 +214,22 @@ def format_report(results: dict) -> str:
             f"  {'value':<10}{num('value_accuracy'):>10}{num('value_f1'):>8}",
             f"  {'type':<10}{num('type_accuracy'):>10}{num('type_f1'):>8}",
         ]
+    if "events_f1" in results:
+        def row(name: str, fig: dict, prefix: str) -> str:
+            def n(key):
+                value = fig.get(prefix + key)
+                return f"{value:6.2f}" if isinstance(value, (int, float)) else "     -"
+            return (f"  {name:<22}{n('p'):>8}{n('r'):>8}{n('f1'):>8}"
+                    f"{n('class_accuracy'):>10}{n('class_f1'):>10}")
+        lines += [
+            f"Task B: events ({results.get('events_n_gold', 0)} gold, "
+            f"{results.get('events_n_system', 0)} system)",
+            f"  {'':<22}{'P':>8}{'R':>8}{'F1':>8}{'class acc':>10}{'class F1':>10}",
+            row("ours", results, "events_"),
+            row("every VERB", results, "events_baseline_"),
+        ]
+        for part, fig in results.get("events_by_part", {}).items():
+            lines += [row(f"{part} ours", fig, ""), row(f"{part} every VERB", fig, "baseline_")]
     if "accuracy" in results or "baseline_accuracy" in results:
         lines += [
             f"Event anchoring ({results.get('n', 0)} gold time-event links)",
@@ -291,3 +356,62 @@ def anchoring(gold_paths, nlp=None) -> dict:
         "n": n,
         "n_files": len(list(timeml.find_files(gold_paths))),
     }
+# SECTION task_b (event detection, owned by the event-detection work) ---------
+
+
+def system_event_tags(article) -> list:
+    """The event mentions of an article as EVENT ``timeml.Tag`` s (eid e1,
+    e2 ... in text order, with their TimeML class)."""
+    from .timeml import Tag
+
+    return [Tag("EVENT", e.start, e.end, {"eid": f"e{k + 1}", "class": e.event_class})
+            for k, e in enumerate(article.event_mentions)]
+
+
+def verb_baseline_tags(article) -> list:
+    """The baseline of Task B: every spaCy VERB of the article's sentences
+    (parsed or tagged only: the tags are the same) is an OCCURRENCE event."""
+    from .timeml import Tag
+
+    tags = []
+    for sent in article.sentences:
+        doc = sent.doc if sent.doc is not None else sent.tags
+        if doc is None:
+            continue
+        for tok in doc:
+            if tok.pos_ == "VERB":
+                start = sent.start + tok.idx
+                tags.append(Tag("EVENT", start, start + len(tok.text),
+                                {"eid": f"e{len(tags) + 1}", "class": "OCCURRENCE"}))
+    return tags
+
+
+class EventCounts:
+    """Counts of Task B over some documents: gold and system events,
+    strict (identical spans) and relaxed (overlapping, one to one) matches,
+    and relaxed matches with the same class."""
+
+    def __init__(self) -> None:
+        self.n_gold = self.n_system = self.strict = self.relaxed = self.class_ok = 0
+
+    def add(self, gold: list, system: list) -> None:
+        n_strict, pairs = match_timexes(gold, system)
+        self.n_gold += len(gold)
+        self.n_system += len(system)
+        self.strict += n_strict
+        self.relaxed += len(pairs)
+        self.class_ok += sum(gold[i].attrs.get("class", "") == system[j].attrs.get("class", "")
+                             for i, j in pairs)
+
+    def figures(self, prefix: str = "") -> dict:
+        """Percentages: precision, recall and F1 of the relaxed matches,
+        strict F1, class accuracy over the relaxed matches and class F1 =
+        relaxed F1 x class accuracy; with the counts."""
+        p, r, f = _prf(self.relaxed, self.n_system, self.n_gold)
+        _, _, sf = _prf(self.strict, self.n_system, self.n_gold)
+        acc = self.class_ok / self.relaxed if self.relaxed else 0.0
+        pct = lambda x: round(100 * x, 2)  # noqa: E731
+        return {f"{prefix}p": pct(p), f"{prefix}r": pct(r), f"{prefix}f1": pct(f),
+                f"{prefix}strict_f1": pct(sf), f"{prefix}class_accuracy": pct(acc),
+                f"{prefix}class_f1": pct(f * acc), f"{prefix}n_gold": self.n_gold,
+                f"{prefix}n_system": self.n_system}

@@ -55,12 +55,29 @@ class Tables:
     rejects: pd.DataFrame
     summary: dict = field(default_factory=dict)
     per_article: dict = field(default_factory=dict)
+    #: one row per entity across documents (:data:`timeline.events.ENTITY_COLUMNS`)
+    entities: pd.DataFrame = field(
+        default_factory=lambda: tables.frame([], events.ENTITY_COLUMNS))
+
+    def _table(self, name: str) -> pd.DataFrame:
+        found = self.per_article.get(name)
+        return found if found is not None else tables.frame([], tables.PER_ARTICLE[name])
 
     @property
     def sentences(self) -> pd.DataFrame:
         """Each sentence a mention points into, once (doc_id, sentence_index, start, end, text)."""
-        found = self.per_article.get("sentences")
-        return found if found is not None else tables.frame([], tables.SENTENCE_COLUMNS)
+        return self._table("sentences")
+
+    @property
+    def event_mentions(self) -> pd.DataFrame:
+        """One row per event mention (:data:`timeline.tables.EVENT_MENTION_COLUMNS`),
+        with the event_id of its merged event."""
+        return self._table("event_mentions")
+
+    @property
+    def entity_mentions(self) -> pd.DataFrame:
+        """One row per name, pronoun or description resolved to an entity."""
+        return self._table("entity_mentions")
 
     def summary_line(self) -> str:
         """One line: articles read (with a store: how many were new, changed
@@ -264,7 +281,13 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             per_article = {name: tables.frame(rows, tables.PER_ARTICLE[name])
                            for name, rows in table_rows.items()}
         mentions, event_table = events.merge(per_article["mentions"], documents)
+        # every event mention joins the events: the dated ones through their
+        # temporal expression, the others by their predicate and participants
+        event_mentions, event_table, mentions = events.merge_event_mentions(
+            per_article["event_mentions"], mentions, event_table, documents)
         per_article["mentions"] = mentions
+        per_article["event_mentions"] = event_mentions
+        entity_table = events.entity_table(per_article["entity_mentions"])
         reject_table = tables.frame(
             ({"input": r.input, "doc_id": r.doc_id, "reason": r.reason, "action": r.action}
              for r in rejects), tables.REJECT_COLUMNS)
@@ -272,6 +295,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             "articles": counts["articles"], "rejected": len(reject_table),
             "duplicates": counts["duplicates"], "unchanged": counts["skipped_known"],
             "documents": len(documents), "mentions": len(mentions), "events": len(event_table),
+            "event_mentions": len(event_mentions), "entities": len(entity_table),
             "seconds": round(time.perf_counter() - started, 2),
             **undated_counts(documents, mentions),
         }
@@ -284,7 +308,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             db.replace_events(event_table)
             db.finish_run(summary)
         return Tables(documents, mentions, event_table, reject_table, summary,
-                      per_article=per_article)
+                      per_article=per_article, entities=entity_table)
     finally:
         # on any way out (an error, Ctrl-C, a dead worker): workers stopped,
         # the store closed (its lock released), whole batches kept
@@ -314,11 +338,20 @@ def undated_counts(documents: pd.DataFrame, mentions: pd.DataFrame) -> dict:
     return {"undated_articles": undated, "unresolved_mentions": unresolved}
 
 
-def write_tables(result: Tables, out: str | Path, raw: bool = False) -> Path:
+def entity_timelines(result: Tables, names) -> pd.DataFrame:
+    """The timelines of the entities ``names`` ("Kiev; Dmitry Peskov" or a
+    list) over an extraction's tables (see
+    :func:`timeline.events.entity_timelines`)."""
+    return events.entity_timelines(result.events, result.event_mentions, result.entities, names)
+
+
+def write_tables(result: Tables, out: str | Path, raw: bool = False, entities=None) -> Path:
     """Write documents.csv, one CSV per per-article table (mentions.csv,
-    sentences.csv ...), events.csv, rejects.csv and summary.json into
-    ``out`` (each file atomically; see :func:`timeline.tables.staged_folder`
-    to replace a folder as a whole)."""
+    sentences.csv, event_mentions.csv, entity_mentions.csv), events.csv,
+    entities.csv, rejects.csv and summary.json into ``out`` (each file
+    atomically; see :func:`timeline.tables.staged_folder` to replace a folder
+    as a whole); with ``entities`` (names, "Kiev; Dmitry Peskov" or a list)
+    also entity_timelines.csv."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables.write_csv(result.documents, out / "documents.csv", raw=raw)
@@ -330,6 +363,10 @@ def write_tables(result: Tables, out: str | Path, raw: bool = False) -> Path:
             frame = tables.frame([], tables.PER_ARTICLE[name])
         tables.write_csv(frame, out / f"{name}.csv", raw=raw)
     tables.write_csv(result.events, out / "events.csv", raw=raw)
+    tables.write_csv(result.entities, out / "entities.csv", raw=raw)
+    if entities:
+        tables.write_csv(entity_timelines(result, entities), out / "entity_timelines.csv",
+                         raw=raw)
     tables.write_csv(result.rejects, out / "rejects.csv", raw=raw)
     tables.write_text(json.dumps(result.summary, indent=2) + "\n", out / "summary.json")
     return out

@@ -33,9 +33,25 @@ MENTION_COLUMNS = ["mention_id", "doc_id", "start", "end", "text", "type", "valu
 EVENT_COLUMNS = ["event_id", "date_start", "date_end", "granularity", "summary", "trigger",
                  "actors", "object", "doc_ids", "sources", "n_docs", "mention_ids", "texts",
                  "sentence", "confidence"]
+#: columns events.csv has after the merging of event mentions
+#: (:func:`timeline.events.merge_event_mentions`): distinct outlets, and how
+#: the date of its best-dated mention was obtained
+EVENT_SOURCE_COLUMNS = ["n_sources", "date_source"]
 REJECT_COLUMNS = ["input", "doc_id", "reason", "action"]
 #: sentences.csv: each sentence of an article once (mentions point to it by index)
 SENTENCE_COLUMNS = ["doc_id", "sentence_index", "start", "end", "text"]
+
+#: event_mentions.csv: one row per event mention (see
+#: :class:`timeline.article.EventMention`); other tools read these by name
+EVENT_MENTION_COLUMNS = [
+    "event_mention_id", "doc_id", "trigger", "text", "trigger_start", "trigger_end", "class",
+    "pos", "tense", "aspect", "polarity", "modality", "no_event", "actors", "object", "summary",
+    "sentence", "sentence_index", "sentence_start", "sentence_end", "date_start", "date_end",
+    "granularity", "date_source", "mention_id", "event_id", "confidence"]
+
+#: entity_mentions.csv: one row per name, pronoun or description resolved to
+#: an entity by in-document coreference (:mod:`timeline.events.coref`)
+ENTITY_MENTION_COLUMNS = ["doc_id", "start", "end", "text", "entity", "label", "kind"]
 
 #: the tables made per article, keyed by doc_id, with their columns: the
 #: store keeps one stored table per entry and the pipeline one CSV file each
@@ -44,6 +60,8 @@ SENTENCE_COLUMNS = ["doc_id", "sentence_index", "start", "end", "text"]
 PER_ARTICLE: dict[str, list[str]] = {
     "mentions": MENTION_COLUMNS,
     "sentences": SENTENCE_COLUMNS,
+    "event_mentions": EVENT_MENTION_COLUMNS,
+    "entity_mentions": ENTITY_MENTION_COLUMNS,
 }
 
 #: separator used inside one cell for list-valued columns (actors, doc_ids ...)
@@ -105,7 +123,43 @@ def sentence_rows(article: Article) -> list[dict]:
 
 def article_tables(article: Article) -> dict[str, list[dict]]:
     """The rows of every per-article table (:data:`PER_ARTICLE`) of one article."""
-    return {"mentions": mention_rows(article), "sentences": sentence_rows(article)}
+    return {"mentions": mention_rows(article), "sentences": sentence_rows(article),
+            "event_mentions": event_mention_rows(article),
+            "entity_mentions": entity_mention_rows(article)}
+def event_mention_rows(article: Article) -> list[dict]:
+    """The event_mentions.csv rows of one article (event_id left empty: set
+    after merging).  ``mention_id`` is the id in mentions.csv of the temporal
+    expression that dates the event, or ""."""
+    rows = []
+    for i, e in enumerate(article.event_mentions):
+        sent = article.sentences[e.sentence] if 0 <= e.sentence < len(article.sentences) else None
+        rows.append({
+            "event_mention_id": f"{article.doc_id}:e{i}", "doc_id": article.doc_id,
+            "trigger": e.trigger, "text": e.text, "trigger_start": e.start,
+            "trigger_end": e.end, "class": e.event_class, "pos": e.pos, "tense": e.tense,
+            "aspect": e.aspect, "polarity": e.polarity, "modality": e.modality,
+            "no_event": e.no_event, "actors": LIST_SEP.join(e.actors), "object": e.object,
+            "summary": e.summary,
+            "sentence": article.text[sent.start:sent.end] if sent else "",
+            "sentence_index": e.sentence,
+            "sentence_start": sent.start if sent else -1,
+            "sentence_end": sent.end if sent else -1,
+            "date_start": _iso(e.date_start), "date_end": _iso(e.date_end),
+            "granularity": e.granularity, "date_source": e.date_source,
+            "mention_id": f"{article.doc_id}:m{e.mention}" if e.mention >= 0 else "",
+            "event_id": "", "confidence": round(float(e.confidence), 3),
+        })
+    return rows
+
+
+def entity_mention_rows(article: Article) -> list[dict]:
+    """The entity_mentions rows of one parsed article: every named entity,
+    pronoun or description resolved by in-document coreference
+    (:class:`timeline.events.coref.Coreference`), with its canonical name."""
+    from .events.coref import coreference_of
+    if not any(s.doc is not None for s in article.sentences):
+        return []
+    return coreference_of(article).rows()
 
 
 def frame(rows: Iterable[dict], columns: list[str]) -> pd.DataFrame:
@@ -234,7 +288,8 @@ def write_text(text: str, path: str | Path) -> Path:
 
 #: columns read back as whole numbers by :func:`read_csv` (when every cell is one)
 INTEGER_COLUMNS = ("start", "end", "sentence_index", "sentence_start", "sentence_end",
-                   "trigger_start", "trigger_end", "n_docs", "n_words")
+                   "trigger_start", "trigger_end", "n_docs", "n_words", "n_sources",
+                   "n_mentions")
 
 
 def read_csv(path: str | Path, raw: bool = False) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -94,16 +95,64 @@ def find_files(paths: list[str | Path]) -> Iterator[Path]:
             yield p
 
 
-def write(path: str | Path, doc: TimeMLDoc, timexes: list[Tag]) -> None:
-    """Write ``doc.text`` as TimeML with the given TIMEX3 tags (non-overlapping)."""
-    out = []
+def _element(tag: Tag, inner: str) -> str:
+    attrs = " ".join(f"{k}={quoteattr(str(v))}" for k, v in tag.attrs.items())
+    return f"<{tag.name} {attrs}>{inner}</{tag.name}>"
+
+
+def _inline(text: str, start: int, end: int, tags: list[Tag]) -> str:
+    """``text[start:end]`` escaped, with ``tags`` (sorted, not overlapping,
+    inside the range) around their spans."""
+    out, pos = [], start
+    for tag in tags:
+        out.append(escape(text[pos:tag.start]))
+        out.append(_element(tag, escape(text[tag.start:tag.end])))
+        pos = tag.end
+    out.append(escape(text[pos:end]))
+    return "".join(out)
+
+
+def write(path: str | Path, doc: TimeMLDoc, timexes: list[Tag], events: list[Tag] = ()) -> None:
+    """Write ``doc.text`` as TimeML with the given TIMEX3 tags and EVENT tags.
+
+    The XML stays well-formed whatever the spans: a TIMEX3 overlapping one
+    written before it is left out; an EVENT inside a TIMEX3 is written
+    inside it, one partly overlapping a TIMEX3 or another EVENT is left out.
+    """
+    kept: list[Tag] = []
     pos = 0
     for tag in sorted(timexes, key=lambda t: t.start):
-        if tag.start < pos:
+        if tag.start < pos or tag.end <= tag.start:
             continue
+        kept.append(tag)
+        pos = tag.end
+    inner: dict[int, list[Tag]] = {k: [] for k in range(len(kept))}
+    top: list[tuple[Tag, int]] = [(tag, k) for k, tag in enumerate(kept)]
+    last_end: dict = {}
+    starts = [tag.start for tag in kept]
+    for ev in sorted(events, key=lambda t: (t.start, t.end)):
+        if ev.end <= ev.start:
+            continue
+        k = bisect_right(starts, ev.start) - 1
+        host = k if k >= 0 and ev.start < kept[k].end else None
+        if host is None and k + 1 < len(kept) and kept[k + 1].start < ev.end:
+            continue                    # runs into the next TIMEX3
+        if host is not None and ev.end > kept[host].end:
+            continue                    # partly inside a TIMEX3
+        if ev.start < last_end.get(host, -1):
+            continue                    # overlaps the EVENT before it
+        last_end[host] = ev.end
+        if host is None:
+            top.append((ev, -1))
+        else:
+            inner[host].append(ev)
+    out = []
+    pos = 0
+    for tag, k in sorted(top, key=lambda item: item[0].start):
         out.append(escape(doc.text[pos:tag.start]))
-        attrs = " ".join(f"{k}={quoteattr(str(v))}" for k, v in tag.attrs.items())
-        out.append(f"<TIMEX3 {attrs}>{escape(doc.text[tag.start:tag.end])}</TIMEX3>")
+        body = _inline(doc.text, tag.start, tag.end, inner[k]) if k >= 0 \
+            else escape(doc.text[tag.start:tag.end])
+        out.append(_element(tag, body))
         pos = tag.end
     out.append(escape(doc.text[pos:]))
     dct = doc.dct.isoformat() if doc.dct else ""

@@ -1,0 +1,206 @@
+"""entities.csv across documents, entity timelines, and merging of event mentions."""
+
+import importlib
+
+import pandas as pd
+
+from timeline import events, tables
+merge_mod = importlib.import_module("timeline.events.merge")
+
+
+def entity_rows(*rows):
+    return pd.DataFrame([dict(zip(events.ENTITY_MENTION_COLUMNS, r)) for r in rows])
+
+
+def test_entities_join_across_documents_by_name_and_unambiguous_alias():
+    rows = entity_rows(
+        ("a", 0, 11, "Marco Rubio", "Marco Rubio", "PERSON", "name"),
+        ("a", 20, 25, "Rubio", "Marco Rubio", "PERSON", "surname"),
+        ("a", 30, 32, "he", "Marco Rubio", "PERSON", "pronoun"),
+        ("b", 0, 5, "Rubio", "Rubio", "PERSON", "name"),
+        ("c", 0, 4, "IAEA", "International Atomic Energy Agency", "ORG", "acronym"),
+        ("c", 10, 16, "Kremlin", "Kremlin", "ORG", "name"))
+    table = events.entity_table(rows)
+    assert list(table.columns) == events.ENTITY_COLUMNS
+    rubio = table[table["name"] == "Marco Rubio"].iloc[0]
+    assert rubio["aliases"] == "Marco Rubio; Rubio"
+    assert rubio["doc_ids"] == "a; b" and rubio["n_mentions"] == 4
+    assert rubio["label"] == "PERSON"
+    iaea = table[table["name"] == "International Atomic Energy Agency"].iloc[0]
+    assert "IAEA" in iaea["aliases"].split("; ")
+    assert len(table) == 3
+    assert table["entity_id"].is_unique
+
+
+def test_an_ambiguous_surname_stays_its_own_entity():
+    rows = entity_rows(("a", 0, 10, "John Smith", "John Smith", "PERSON", "name"),
+                       ("b", 0, 10, "Anna Smith", "Anna Smith", "PERSON", "name"),
+                       ("c", 0, 5, "Smith", "Smith", "PERSON", "name"))
+    assert sorted(events.entity_table(rows)["name"]) == ["Anna Smith", "John Smith", "Smith"]
+
+
+def _timeline_tables():
+    ev = pd.DataFrame([
+        {"event_id": "ev-2", "date_start": "2025-11-20", "date_end": "2025-11-20",
+         "date_source": "explicit", "summary": "Peskov said the plan was useful",
+         "trigger": "say"},
+        {"event_id": "ev-1", "date_start": "2025-11-18", "date_end": "2025-11-18",
+         "date_source": "narrative", "summary": "Kiev received the plan", "trigger": "receive"},
+        {"event_id": "ev-3", "date_start": "", "date_end": "", "date_source": "none",
+         "summary": "Peskov will travel", "trigger": "travel"},
+        {"event_id": "ev-4", "date_start": "2025-11-19", "date_end": "2025-11-19",
+         "date_source": "explicit", "summary": "Paris hosted talks", "trigger": "host"}])
+    em = pd.DataFrame([
+        {"event_id": "ev-2", "doc_id": "a", "actors": "Dmitry Peskov", "object": "",
+         "sentence": "Peskov said ...", "summary": "", "trigger": "say"},
+        {"event_id": "ev-1", "doc_id": "b", "actors": "Kiev", "object": "the plan",
+         "sentence": "Kiev received ...", "summary": "", "trigger": "receive"},
+        {"event_id": "ev-1", "doc_id": "c", "actors": "", "object": "Dmitry Peskov",
+         "sentence": "... handed to Peskov", "summary": "", "trigger": "hand"},
+        {"event_id": "ev-3", "doc_id": "a", "actors": "Dmitry Peskov", "object": "",
+         "sentence": "Peskov will travel", "summary": "", "trigger": "travel"},
+        {"event_id": "ev-4", "doc_id": "a", "actors": "Paris", "object": "talks",
+         "sentence": "Paris hosted talks with Peskov", "summary": "", "trigger": "host"}])
+    en = pd.DataFrame([{"entity_id": "en-1", "name": "Dmitry Peskov", "label": "PERSON",
+                        "aliases": "Dmitry Peskov; Peskov", "doc_ids": "a; c",
+                        "n_mentions": 3},
+                       {"entity_id": "en-2", "name": "Kiev", "label": "GPE",
+                        "aliases": "Kiev", "doc_ids": "b", "n_mentions": 1}])
+    return ev, em, en
+
+
+def test_entity_timelines_in_date_order_by_name_or_surname():
+    ev, em, en = _timeline_tables()
+    out = events.entity_timelines(ev, em, en, "Peskov; Kiev")
+    assert list(out.columns) == events.ENTITY_TIMELINE_COLUMNS
+    peskov = out[out["entity"] == "Dmitry Peskov"]
+    # as actor or object; in date order, the undated last; not the event
+    # whose sentence only names him
+    assert list(peskov["event_id"]) == ["ev-1", "ev-2", "ev-3"]
+    assert list(out[out["entity"] == "Kiev"]["event_id"]) == ["ev-1"]
+    assert list(out["entity"]) == ["Dmitry Peskov"] * 3 + ["Kiev"]
+
+
+def _em(eid, doc, trigger, actors="", obj="", day="2025-11-20", source="inherited",
+        mention_id=""):
+    return {"event_mention_id": eid, "doc_id": doc, "trigger": trigger, "text": trigger,
+            "actors": actors, "object": obj, "date_start": day, "date_end": day,
+            "granularity": "day" if day else "", "date_source": source, "no_event": "",
+            "mention_id": mention_id, "confidence": 0.5, "summary": f"{actors} {trigger}",
+            "sentence": "", "event_id": ""}
+
+
+DOCS = pd.DataFrame([{"doc_id": "a", "source": "RT"}, {"doc_id": "b", "source": "Reuters"},
+                     {"doc_id": "c", "source": "RT"}])
+
+
+def _merged(rows):
+    em = tables.frame(rows, tables.EVENT_MENTION_COLUMNS)
+    return events.merge_event_mentions(em, None, None, DOCS)
+
+
+def test_one_event_across_outlets_counts_outlets_not_articles():
+    em, ev, _ = _merged([_em("a:e0", "a", "approve", "board", "the merger"),
+                         _em("b:e0", "b", "approve", "board", "the merger"),
+                         _em("c:e0", "c", "approve", "board", "the merger deal")])
+    assert em["event_id"].nunique() == 1
+    row = ev.iloc[0]
+    assert row["n_docs"] == 3 and row["n_sources"] == 2
+    assert row["date_source"] == "inherited"
+
+
+def test_different_events_of_one_day_stay_apart():
+    em, ev, _ = _merged([_em("a:e0", "a", "approve", "board", "the merger"),
+                         _em("b:e0", "b", "approve", "parliament", "the budget"),
+                         _em("b:e1", "b", "reject", "board", "the merger"),
+                         _em("c:e0", "c", "approve", "board", "the merger",
+                             day="2025-11-21")])
+    assert em["event_id"].nunique() == 4 and len(ev) == 4
+
+
+def test_reported_mentions_merge_only_with_actor_and_object():
+    em, _, _ = _merged([
+        _em("a:e0", "a", "announce", "Apple", "a new phone", source="reported"),
+        _em("a:e1", "a", "announce", "Apple", "record profits", source="reported"),
+        _em("b:e0", "b", "announce", "Apple", "a new phone", source="reported")])
+    ids = dict(zip(em["event_mention_id"], em["event_id"]))
+    assert ids["a:e0"] == ids["b:e0"] != ids["a:e1"]
+
+
+def test_an_explicit_mention_keeps_the_event_of_its_expression():
+    mentions = pd.DataFrame([{"mention_id": "a:m0", "event_id": "ev-x"}])
+    old = tables.frame([{"event_id": "ev-x", "date_start": "2025-11-20",
+                         "date_end": "2025-11-20", "doc_ids": "a", "mention_ids": "a:m0",
+                         "granularity": "day"}], tables.EVENT_COLUMNS)
+    rows = [_em("a:e0", "a", "approve", "board", "the merger", source="explicit",
+                mention_id="a:m0"),
+            _em("b:e0", "b", "approve", "board", "the merger", source="narrative")]
+    em, ev, _ = events.merge_event_mentions(tables.frame(rows, tables.EVENT_MENTION_COLUMNS),
+                                            mentions, old, DOCS)
+    assert set(em["event_id"]) == {"ev-x"}
+    assert ev.iloc[0]["doc_ids"] == "a; b" and ev.iloc[0]["n_sources"] == 2
+
+
+def test_incremental_merge_touches_only_the_given_blocks():
+    rows = [_em("a:e0", "a", "approve", "board", "the merger"),
+            _em("b:e0", "b", "approve", "board", "the merger"),
+            _em("a:e1", "a", "reject", "board", "the plan")]
+    em, ev, _ = _merged(rows)
+    new = tables.frame([_em("c:e0", "c", "approve", "board", "the merger")],
+                       tables.EVENT_MENTION_COLUMNS)
+    blocks = events.event_blocks(new)
+    assert blocks == {events.event_block("2025-11-20", "2025-11-20", "approve")}
+    both = pd.concat([em, new], ignore_index=True)
+    em2, ev2, _ = events.merge_event_mentions(both, None, ev, DOCS, only_blocks=blocks)
+    ids = dict(zip(em2["event_mention_id"], em2["event_id"]))
+    assert ids["a:e0"] == ids["b:e0"] == ids["c:e0"]
+    assert ids["a:e1"] == dict(zip(em["event_mention_id"], em["event_id"]))["a:e1"]
+    assert len(ev2) == 2
+
+
+# --- bounded pairs (issue 13.3) -------------------------------------------------------------
+
+
+def _same_block_frame(n: int) -> pd.DataFrame:
+    rows = [_em(f"d{i % 7}:e{i}", f"d{i % 7}", "say", "Apple", "the phone") for i in range(n)]
+    frame = tables.frame(rows, tables.EVENT_MENTION_COLUMNS)
+    frame["_actor_keys"] = [merge_mod.actor_keys("Apple")] * n
+    frame["_object_words"] = [merge_mod.object_words("the phone")] * n
+    frame["_weak"] = [False] * n
+    frame["_reporting"] = [False] * n
+    frame["_start"] = pd.Series([739000] * n, dtype=object)
+    frame["_end"] = pd.Series([739000] * n, dtype=object)
+    return frame
+
+
+def test_event_mention_pairs_stay_linear_in_one_block():
+    cap = events.max_pairs_per_mention()
+    counts = {}
+    for n in (200, 800):
+        frame = _same_block_frame(n)
+        counts[n] = len(merge_mod._event_mention_pairs(frame, list(range(n)), cap, 2))
+        assert counts[n] <= cap * n
+    assert counts[800] <= 4.5 * counts[200]
+
+
+def _mention_frame(n: int) -> pd.DataFrame:
+    keys = frozenset({"say"})
+    frame = pd.DataFrame({
+        "doc_id": [f"d{i % 5}" for i in range(n)], "trigger_start": list(range(n)),
+        "day_start": [739000] * n, "day_end": [739000] * n, "keys": [keys] * n,
+        "actor_keys": [merge_mod.actor_keys("Apple")] * n,
+        "object_words": [merge_mod.object_words("the new phone")] * n,
+        "reporting": [False] * n, "coarse": [False] * n})
+    return frame
+
+
+def test_candidate_pairs_of_mentions_stay_linear():
+    counts = {}
+    for n in (150, 600):
+        frame = _mention_frame(n)
+        vectors = merge_mod._tfidf_rows([["apple", "phone", "launch"]] * n, {})
+        counts[n] = len(merge_mod.candidate_pairs(frame, vectors))
+        # a predicate block, and one of sentences close in meaning: each
+        # mention meets at most `cap` others in each
+        assert counts[n] <= 2 * events.max_pairs_per_mention() * n
+    assert counts[600] <= 4.5 * counts[150]

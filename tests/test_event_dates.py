@@ -1,0 +1,136 @@
+"""Dating every event mention (date_source) and who took part in it."""
+
+from datetime import date
+
+import pytest
+
+from timeline import pipeline
+from timeline.article import Article
+
+PUBLISHED = date(2025, 11, 21)      # a Friday
+
+
+def processed(nlp, text: str, published=PUBLISHED) -> Article:
+    """An article of ``text`` run through the per-article stages."""
+    article = Article(doc_id="t", text=text, published=published)
+    return pipeline.process_batch([article], nlp)[0]
+
+
+def event(article: Article, word: str):
+    return next(e for e in article.event_mentions if e.text == word)
+
+
+def test_own_clause_and_governing_clause_dates(nlp):
+    a = processed(nlp, "On Tuesday the board met and approved the merger.")
+    met, approved = event(a, "met"), event(a, "approved")
+    assert met.date_source == "explicit" and met.date_start == date(2025, 11, 18)
+    assert approved.date_source == "inherited"
+    assert (approved.date_start, approved.date_end) == (met.date_start, met.date_end)
+    assert approved.confidence < met.confidence
+
+
+def test_a_future_conjunct_keeps_none_of_a_past_date(nlp):
+    a = processed(nlp, "On Tuesday the board met and will decide on the merger next year.")
+    assert event(a, "decide").date_start != event(a, "met").date_start
+
+
+def test_the_reference_time_carries_forward_and_a_new_date_resets_it(nlp):
+    a = processed(nlp, "The ministry announced the plan on Monday. Officials described the "
+                       "details to reporters. On Wednesday the ministry withdrew the plan. "
+                       "Officials criticised the decision.")
+    announced, described = event(a, "announced"), event(a, "described")
+    assert described.date_source == "narrative"
+    assert described.date_start == announced.date_start == date(2025, 11, 17)
+    criticised = event(a, "criticised")
+    assert criticised.date_source == "narrative"
+    assert criticised.date_start == event(a, "withdrew").date_start == date(2025, 11, 19)
+    assert described.confidence < event(a, "announced").confidence
+
+
+def test_a_month_named_in_passing_is_not_carried(nlp):
+    a = processed(nlp, "He had a liver transplant in 2009. The company praised his work.")
+    assert event(a, "praised").date_source == "reported"
+
+
+def test_nothing_is_inherited_across_after_or_since(nlp):
+    a = processed(nlp, "Five years after its launch, the service passed its rival on Monday.")
+    launch = event(a, "launch")
+    assert launch.date_source != "inherited"
+    assert launch.date_start != event(a, "passed").date_start
+
+
+def test_a_past_event_without_a_date_is_reported_at_publication(nlp):
+    a = processed(nlp, "The company cut 300 jobs.")
+    cut = event(a, "cut")
+    assert cut.date_source == "reported" and cut.granularity == "reported"
+    assert cut.date_start == cut.date_end == PUBLISHED
+    assert 0 < cut.confidence < 0.5
+
+
+def test_future_events_and_articles_without_a_date_get_none(nlp):
+    a = processed(nlp, "The company will open a new plant.")
+    assert event(a, "open").date_source == "none" and event(a, "open").date_start is None
+    b = processed(nlp, "The company cut 300 jobs.", published=None)
+    assert event(b, "cut").date_source == "none" and event(b, "cut").date_start is None
+
+
+# --- who took part ------------------------------------------------------------------------
+
+
+def test_agent_and_patient_of_an_active_verb(nlp):
+    a = processed(nlp, "The shipyard delivered two frigates on Monday.")
+    delivered = event(a, "delivered")
+    assert delivered.actors == ["shipyard"]
+    assert delivered.object == "two frigates"
+
+
+def test_the_subject_of_a_verb_of_change_is_its_patient(nlp):
+    a = processed(nlp, "Shares fell sharply on Monday.")
+    fell = event(a, "fell")
+    assert fell.actors == [] and fell.object == "Shares"
+    assert "Shares" in fell.summary
+
+
+def test_the_agent_of_a_passive_is_its_by_phrase(nlp):
+    a = processed(nlp, "The merger was approved by the board on Monday.")
+    approved = event(a, "approved")
+    assert approved.actors == ["board"] and approved.object == "merger"
+
+
+def test_a_reported_event_has_its_own_actors(nlp):
+    a = processed(nlp, "Reuters reported that the United States threatened to cut off "
+                       "intelligence.")
+    assert event(a, "reported").actors == ["Reuters"]
+    assert event(a, "threatened").actors == ["United States"]
+
+
+def test_pronouns_descriptions_surnames_and_acronyms_are_resolved(nlp):
+    a = processed(nlp, "Dmitry Peskov spoke to reporters on Friday. He said the talks were "
+                       "useful. Microsoft raised its prices. The company blamed the weather. "
+                       "The International Atomic Energy Agency (IAEA) inspected the plant. "
+                       "The IAEA praised the operators. Marco Rubio arrived in Geneva. "
+                       "Rubio met the delegation.")
+    assert event(a, "said").actors == ["Dmitry Peskov"]
+    assert event(a, "blamed").actors == ["Microsoft"]
+    assert event(a, "praised").actors == ["International Atomic Energy Agency"]
+    assert event(a, "met").actors == ["Marco Rubio"]
+
+
+def test_a_pronoun_prefers_the_last_subject_to_a_later_mention(nlp):
+    a = processed(nlp, "Steve Jobs thanked Tim Cook. He returned to California.")
+    assert event(a, "returned").actors == ["Steve Jobs"]
+
+
+@pytest.mark.parametrize("text, word, must_hold", [
+    ("Shares fell on Monday.", "fell", "Shares"),
+    ("The talks ended on Monday.", "ended", "talks"),
+    ("Dmitry Peskov told reporters on Friday that the plan was useful.", "told",
+     "Dmitry Peskov told"),
+])
+def test_summaries_name_who_acted_and_never_repeat_or_stand_bare(nlp, text, word, must_hold):
+    summary = event(processed(nlp, text), word).summary
+    assert must_hold.lower() in summary.lower()
+    words = summary.lower().split()
+    assert len(words) >= 2
+    assert all(a != b for a, b in zip(words, words[1:]))
+    assert not summary.startswith("To ")
