@@ -90,19 +90,19 @@ def process_batch(articles: list[Article], nlp=None, options: Options | None = N
             if not corpus_mod.infer_from_dateline(article):
                 temporal.infer_publication_date(article)
         temporal.find(article)
-        if options.undated:
-            for sent in article.sentences:
-                sent.needs_parse = True
+        # every sentence is parsed: its event mentions need their participants
+        # (the dependency parse, the named entities of coreference) and their
+        # dates (the tense of their clause)
+        for sent in article.sentences:
+            sent.needs_parse = True
 
     for article in todo:
         guarded(article, prepare)
     try:
-        # the sentences a temporal candidate needs are parsed in full; every
-        # other sentence is tagged only (enough to find its event mentions)
-        nlp_mod.parse(todo, nlp, tag_rest=True)
+        nlp_mod.parse(todo, nlp)
     except Exception:  # one article broke the stream: parse each alone
         for article in todo:
-            guarded(article, lambda a: nlp_mod.parse([a], nlp, tag_rest=True))
+            guarded(article, lambda a: nlp_mod.parse([a], nlp))
     for article in todo:
         guarded(article, temporal.resolve)
         guarded(article, lambda a: events.anchor(a, undated=options.undated))

@@ -80,6 +80,9 @@ def tag_documents(docs: list, nlp=None, events: bool = False) -> list:
         article = Article(doc_id=doc.name, text=doc.text, published=doc.dct)
         sentences.split(article)
         temporal.find(article)
+        if events:  # as in the pipeline: every sentence parsed for its event mentions
+            for sent in article.sentences:
+                sent.needs_parse = True
         articles.append(article)
     if nlp is None:
         try:
