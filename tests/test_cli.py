@@ -91,6 +91,10 @@ DECLARED = {nb: execute.notebook_parameters(execute.NOTEBOOK_DIR / nb) for nb in
     ({"out": "/tmp/elsewhere"}, "give out with --out"),
     ({"story_csv": "../elsewhere/story.csv"}, "story_csv must be a file name ending in .csv"),
     ({"story_csv": "story.xlsx"}, "story_csv must be a file name ending in .csv"),
+    ({"date_order": "dmy"}, "date_order must be DMY, MDY, YMD or empty, not 'dmy'"),
+    ({"date_sources": "explicit, guessed"}, "unknown date source guessed (choose from explicit,"),
+    ({"max_lanes": "-1"}, "max_lanes must be at least 0"),
+    ({"labels": "-3"}, "labels must be at least 0"),
     ({"nosuch": "1"}, "unknown parameter nosuch (timeline run --help lists them)"),
     ({"min_sorces": "2"}, "unknown parameter min_sorces; did you mean min_sources?"),
     ({"Entity": "Rubio"}, "unknown parameter Entity; did you mean entity?"),
@@ -107,9 +111,12 @@ def test_bad_notebook_parameters_are_refused(given, fragment):
 def test_notebook_parameters_take_their_declared_types():
     values = execute.check_parameters(
         {"workers": "2", "min_confidence": "0.5", "export_images": "false", "actors": "2024",
-         "granularities": "day, month"}, DECLARED)
+         "granularities": "day, month", "max_lanes": "4", "all_dates": "true",
+         "date_sources": "explicit, narrative", "date_order": "DMY"}, DECLARED)
     assert values == {"workers": 2, "min_confidence": 0.5, "export_images": False,
-                      "actors": "2024", "granularities": "day, month"}
+                      "actors": "2024", "granularities": "day, month", "max_lanes": 4,
+                      "all_dates": True, "date_sources": "explicit, narrative",
+                      "date_order": "DMY"}
 
 
 def test_bad_run_parameter_stops_before_any_work(tmp_path):
@@ -229,3 +236,11 @@ def test_store_summary_line_says_how_many_articles_were_new_changed_or_unchanged
     assert cli.main(argv[:5] + argv[7:]) == 0
     line = capsys.readouterr().out
     assert "4 articles read, 0 rejected" in line and "new" not in line
+
+
+def test_run_constants_agree_with_the_modules_they_mirror():
+    from timeline import figure
+    from timeline.corpus import dates
+
+    assert execute.DATE_ORDERS == dates.DATE_ORDERS
+    assert execute.DATE_SOURCES == figure.DATE_SOURCES

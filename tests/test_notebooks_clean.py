@@ -17,9 +17,10 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PARAMETERS = {
     "01_extract.ipynb": ["corpus", "out", "default_published", "infer_dates", "undated_events",
                          "store", "workers", "engine", "scheduler", "progress",
-                         "show_doc_id"],
+                         "fields", "date_order", "show_doc_id"],
     "02_timeline.ipynb": ["out", "date_from", "date_to", "color_by", "actors", "sources",
-                          "min_confidence", "min_sources", "granularities", "text", "title",
+                          "min_confidence", "min_sources", "granularities", "text",
+                          "max_lanes", "entities", "all_dates", "date_sources", "labels", "title",
                           "export_images"],
     "03_story.ipynb": ["out", "entity", "search", "story_csv"],
 }

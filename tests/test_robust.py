@@ -523,3 +523,12 @@ def test_a_damaged_store_says_rebuild_in_one_line_and_rebuild_works(tmp_path, da
     with Store(path) as db:
         assert db.documents().doc_id.tolist() == ["a"]
     assert Path(str(path) + ".old").exists()
+
+
+def test_run_name_is_the_output_folder_name_also_while_staged(tmp_path):
+    out = tmp_path / "seeds.v2"
+    with tables.staged_folder(out) as stage:
+        assert stage.name != out.name
+        assert tables.run_name(stage) == "seeds.v2"
+    assert tables.run_name(out) == "seeds.v2"
+    assert tables.run_name(tmp_path / ".hidden") == ".hidden"

@@ -74,6 +74,12 @@ class UnknownParameter(ValueError):
 GRANULARITIES = ("time", "day", "week", "month", "quarter", "half", "season", "year", "decade",
                  "century", "reported")
 
+#: the orders of all-numeric publication dates (the ``date_order`` parameter;
+#: timeline.corpus.dates.DATE_ORDERS, not imported here to keep --help fast)
+DATE_ORDERS = ("DMY", "MDY", "YMD")
+#: how an event's date was obtained (the ``date_sources`` filter; timeline.figure.DATE_SOURCES)
+DATE_SOURCES = ("explicit", "inherited", "narrative", "reported", "none")
+
 
 def _iso_or_empty(name: str, value: str) -> None:
     from datetime import date
@@ -150,6 +156,18 @@ def check_parameters(parameters: dict, declared: dict) -> dict:
         if wrong:
             raise UnknownParameter(f"unknown granularity {', '.join(wrong)} "
                                    f"(choose from {', '.join(GRANULARITIES)})")
+    if values.get("date_order") and values["date_order"] not in DATE_ORDERS:
+        raise UnknownParameter(f"date_order must be {', '.join(DATE_ORDERS)} or empty, "
+                               f"not {values['date_order']!r}")
+    if values.get("date_sources"):
+        wrong = [g.strip() for g in str(values["date_sources"]).split(",")
+                 if g.strip() and g.strip().lower() not in DATE_SOURCES]
+        if wrong:
+            raise UnknownParameter(f"unknown date source {', '.join(wrong)} "
+                                   f"(choose from {', '.join(DATE_SOURCES)})")
+    for name in ("max_lanes", "labels"):
+        if name in values and values[name] < 0:
+            raise UnknownParameter(f"{name} must be at least 0")
     if "story_csv" in values:
         name = str(values["story_csv"])
         if not name.endswith(".csv") or Path(name).name != name:

@@ -13,6 +13,7 @@ import csv
 import errno
 import json
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -314,6 +315,14 @@ OUTPUTS_LIST = ".timeline-outputs.json"
 
 def _stage_names(out: Path) -> tuple[str, str]:
     return f".{out.name}.staging-", f".{out.name}.old-"
+
+
+def run_name(folder: str | Path) -> str:
+    """The name of an output folder, also while :func:`staged_folder` has a
+    run write into its staging folder (".seeds.staging-k2x_9a" -> "seeds")."""
+    name = Path(folder).name
+    found = re.fullmatch(r"\.(.+)\.staging-\w+", name)
+    return found.group(1) if found else name
 
 
 def clean_stale(out: str | Path) -> list[Path]:

@@ -14,6 +14,8 @@ itables: article text stays text.  Dates stay on one line.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pandas as pd
 
 #: columns holding dates or TIMEX3 values: never broken over two lines
@@ -89,24 +91,27 @@ FIGURE_CONFIG = {"displaylogo": False, "responsive": True,
                  "toImageButtonOptions": {"filename": "timeline"}}
 
 
-def figure_bundle(fig) -> dict:
+def figure_bundle(fig, config: Optional[dict] = None) -> dict:
     """A Plotly figure as one notebook output: Plotly's own mimetype (drawn
     by JupyterLab) and an HTML copy with plotly.js inline, which nbconvert
     and other viewers show.  Unlike Plotly's "notebook" renderer, the HTML
-    loads no MathJax from a CDN, so the export works offline."""
+    loads no MathJax from a CDN, so the export works offline.  ``config`` is
+    Plotly's configuration (toolbar, logo ...); default :data:`FIGURE_CONFIG`."""
     import json
 
     import plotly.io as pio
 
+    config = dict(FIGURE_CONFIG if config is None else config)
     figure = json.loads(pio.to_json(fig, validate=False, remove_uids=False))
-    figure["config"] = FIGURE_CONFIG
+    figure["config"] = config
     page = pio.to_html(fig, include_plotlyjs=True, include_mathjax=False, full_html=False,
-                       config=FIGURE_CONFIG, default_width="100%")
+                       config=config, default_width="100%")
     return {"application/vnd.plotly.v1+json": figure, "text/html": page}
 
 
-def show_figure(fig) -> None:
-    """Display a Plotly figure: interactive in JupyterLab and in the HTML export."""
+def show_figure(fig, config: Optional[dict] = None) -> None:
+    """Display a Plotly figure: interactive in JupyterLab and in the HTML
+    export; ``config`` as in :func:`figure_bundle`."""
     from IPython.display import display
 
-    display(figure_bundle(fig), raw=True)
+    display(figure_bundle(fig, config), raw=True)
