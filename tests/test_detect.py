@@ -184,6 +184,7 @@ def test_modality_and_tense_with_and_without_a_parse(nlp):
     ("The mayor urged the residents to stay indoors.", "urged", "I_ACTION"),
     ("The guard is accused of stealing the keys.", "accused", "I_ACTION"),
     ("Forecasters warned against travel on the coast.", "warned", "I_ACTION"),
+    ("Rescuers are seeking survivors in the rubble.", "seeking", "I_ACTION"),
     # attitude verbs are I_STATEs
     ("The farmers oppose the new tax.", "oppose", "I_STATE"),
     # a financial result measured by an amount is a STATE, otherwise an occurrence
