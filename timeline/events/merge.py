@@ -629,7 +629,8 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame
         for i in members:
             event_ids[i] = row["event_id"]
     mentions.loc[frame.index, "event_id"] = event_ids
-    events = tables.frame(event_rows, tables.EVENT_COLUMNS)
+    # (n_sources and date_source are added by merge_event_mentions)
+    events = tables.frame(event_rows, tables.EVENT_COLUMNS)[tables.EVENT_COLUMNS]
     events = events.sort_values(["date_start", "date_end", "event_id"], kind="stable")
     return mentions, events.reset_index(drop=True)
 
