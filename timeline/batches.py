@@ -2,9 +2,11 @@
 worker processes.
 
 :func:`process_batch` runs the stages on a batch (sentences.split,
-temporal.find, nlp.parse in one ``nlp.pipe`` stream, temporal.resolve,
-events.anchor), every stage of every article inside a guard: an article on
-which one fails loses only its mentions, never its batch.
+temporal.find, nlp.parse of every sentence in one ``nlp.pipe`` stream,
+temporal.resolve, events.anchor, events.detect.find_events,
+events.describe_events, events.date_events), every stage of every article
+inside a guard: an article on which one fails loses only its mentions, never
+its batch.
 :func:`rows_of_batch` keeps only the rows of a processed batch (the parses
 are dropped), and :func:`map_batches` runs batches here or in ``workers``
 spawned processes (a :class:`concurrent.futures.ProcessPoolExecutor`),

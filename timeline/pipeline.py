@@ -5,13 +5,19 @@ Follow one article through it::
     corpus.iter_corpus     -> Article (text, publication date, source, title)
     corpus.DuplicateIndex  -> a second copy of an article is kept as a row of
                               documents.csv naming the first, and goes no further
-    batches.process_batch  -> sentences.split, temporal.find, nlp.parse (only the
-                              sentences holding a candidate), temporal.resolve,
-                              events.anchor
+    batches.process_batch  -> sentences.split, temporal.find, nlp.parse (every
+                              sentence), temporal.resolve, events.anchor (the
+                              predicate each date dates), events.detect.find_events
+                              (every event mention), events.describe_events (its
+                              actors and object), events.date_events (its date
+                              and date_source)
     tables.document_rows / tables.article_tables
                            -> one row per document, and the rows of each
-                              per-article table (mentions, sentences)
-    events.merge           -> over the whole corpus: one row per real-world event
+                              per-article table (mentions, sentences,
+                              event_mentions, entity_mentions)
+    events.merge, events.merge_event_mentions
+                           -> over the whole corpus: one row per real-world event
+    events.entity_table    -> one row per entity across documents
 
 :func:`extract` does all of it and returns a :class:`Tables`;
 :func:`write_tables` writes the CSV files.  Articles are streamed in batches
