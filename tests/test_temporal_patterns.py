@@ -19,6 +19,9 @@ ROWS = [
      "morning trading on Wednesday", "TIME", "2009-02-11TMO"),
     ("2009-04-10", "The strike began in early December and was over by the end of the year.",
      "the end of the year", "DATE", "2008"),
+    # ... but not a named date in a year after publication: the year is the current one
+    ("2008-12-10", "Elections will be held on January 25, and the mandate is due to expire at "
+     "the end of the year.", "the end of the year", "DATE", "2008"),
     ("2009-04-10", "At the time, nobody knew.", "the time", "DATE", "PAST_REF"),
     # 2 composition
     ("2009-04-10", "Sales fell in the second quarter of last year.",

@@ -884,12 +884,16 @@ def _resolve_relative(m: Mention, g: dict, ctx: Context) -> Optional[Result]:
                            or rel == "the" and not g.get("fiscal")):
         # "lost $3.1bn in the last quarter of 2008 and $7bn for the full
         # year", "began in early December and was over by the end of the
-        # year": the year of the date named before in the same sentence
+        # year": the year of the date named before in the same sentence --
+        # unless that date lies in a year after publication ("elections on
+        # January 25 ... due to expire at the end of the year", written in
+        # December: the year is the current one, not the election's)
         named = ctx.named("year", "half", "quarter", "season", "month", "week", "day", "part",
                           "time", within=0)
         if named is not None and named[1].year is not None and named[1].coarsen("year").year \
                 is not None and not _APPOSITION.search(text, max(0, m.start - 20), m.start) \
-                and not _YEAR_TO.match(text, m.end):
+                and not _YEAR_TO.match(text, m.end) \
+                and (ctx.pub is None or named[1].coarsen("year").year <= ctx.pub.year):
             r.point, r.anchor, r.confidence = named[1].coarsen("year"), f"mention:{named[0]}", 0.75
             return r
     if rel == "the" and not mod and re.search(r"\b(?:days?|nights?|hours?|time|times)\s+of\s+$",
