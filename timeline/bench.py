@@ -80,7 +80,7 @@ def naive(corpus: Path) -> dict:
 
     from . import nlp as nlp_mod
 
-    nlp = nlp_mod.load()
+    nlp = nlp_mod.load(fast=False)  # as spacy.load gives it
     started = time.perf_counter()
     words = hits = 0
     for article in _articles(corpus):
@@ -229,7 +229,12 @@ def _child(mode: str, corpus: Path, workers: int, store: str = "") -> dict:
     command = [sys.executable, "-m", "timeline.bench", mode, str(corpus), str(workers)]
     if store:
         command.append(store)
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # one BLAS thread in every child: "one process" means one core, for both pipelines
+    from .batches import SINGLE_THREAD_ENV
+    import os
+
+    env = {**os.environ, **SINGLE_THREAD_ENV}
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"benchmark child {mode} failed: {tail}")
