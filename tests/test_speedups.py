@@ -76,3 +76,50 @@ def test_a_pattern_the_table_cannot_replay_keeps_the_ruler():
     speed_up(nlp)
     assert type(nlp.get_pipe("attribute_ruler")).__name__ == "AttributeRuler"
     assert [t.pos_ for t in nlp("short words")] == ["NOUN", "NOUN"]
+
+
+def _windowed(nlp, text, also=None):
+    from timeline.speedups import recognise_entities
+
+    doc = nlp(text, disable=["ner"])
+    recognise_entities([doc], nlp.get_pipe("ner"), also=[also] if also is not None else None)
+    return doc
+
+
+LONG = ("Dmitry Peskov said that the long and difficult talks about the future of the old "
+        "port had been going on for many weeks and would go on for a while before the "
+        "delegation from Moscow could sign anything at all.")
+
+
+def test_entities_recognised_in_windows_match_the_whole_sentence():
+    nlp = nlp_mod.load()
+    from timeline.speedups import ENTITY_WINDOW, could_be_named
+
+    start = LONG.index("many weeks")  # a temporal expression, as the pipeline gives them
+    doc = _windowed(nlp, LONG, also=[(start, start + len("many weeks"))])
+    whole = nlp(LONG)
+    # most of the sentence is outside the windows: the windowed path was taken
+    near = {j for t in whole if could_be_named(t)
+            for j in range(t.i - ENTITY_WINDOW, t.i + ENTITY_WINDOW + 1)}
+    assert len(near) < 0.8 * len(whole)
+    assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in whole.ents]
+    assert ("Dmitry Peskov", "PERSON") in [(e.text, e.label_) for e in doc.ents]
+    assert all(t.ent_iob_ in ("O", "B", "I") for t in doc)  # every token decided
+
+
+def test_a_sentence_without_names_gets_no_entities_and_every_token_outside():
+    nlp = nlp_mod.load()
+    doc = _windowed(nlp, "the talks were long and nobody said much about them.")
+    assert doc.ents == ()
+    assert {t.ent_iob_ for t in doc} == {"O"}
+
+
+def test_temporal_expressions_are_recognised_as_dates_when_given():
+    nlp = nlp_mod.load()
+    text = ("the old talks about the port resumed last week after a long pause that "
+            "nobody had expected to last so long.")
+    start = text.index("last week")
+    without = _windowed(nlp, text)
+    given = _windowed(nlp, text, also=[(start, start + len("last week"))])
+    assert "last week" not in [e.text for e in without.ents]
+    assert ("last week", "DATE") in [(e.text, e.label_) for e in given.ents]

@@ -75,9 +75,21 @@ def parse(articles: Iterable[Article], nlp=None, batch_size: int = 256,
     todo = [(article, sent) for article in articles for sent in article.sentences
             if sent.needs_parse and sent.doc is None]
     texts = (article.text[sent.start:sent.end] for article, sent in todo)
-    for (article, sent), doc in zip(todo, nlp.pipe(texts, batch_size=batch_size)):
+    windowed = "ner" in nlp.pipe_names and getattr(nlp, "_timeline_fast", False)
+    disabled = ["ner"] if windowed else []
+    docs, dates = [], []
+    for (article, sent), doc in zip(todo, nlp.pipe(texts, batch_size=batch_size,
+                                                   disable=disabled)):
         sent.doc = doc
         sent.tags = None
+        docs.append(doc)
+        if windowed:
+            dates.append([(m.start - sent.start, m.end - sent.start) for m in article.mentions
+                          if m.start < sent.end and sent.start < m.end])
+    if windowed:  # the entity recogniser on the words around possible names and dates only
+        from .speedups import recognise_entities
+
+        recognise_entities(docs, nlp.get_pipe("ner"), batch_size=batch_size, also=dates)
     if not tag_rest:
         return
     rest = [(article, sent) for article in articles for sent in article.sentences
