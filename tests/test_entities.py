@@ -178,9 +178,23 @@ def test_event_mention_pairs_stay_linear_in_one_block():
     counts = {}
     for n in (200, 800):
         frame = _same_block_frame(n)
-        counts[n] = len(merge_mod._event_mention_pairs(frame, list(range(n)), cap, 2))
+        counts[n] = len(merge_mod._event_mention_pairs(merge_mod._pair_columns(frame),
+                                                       list(range(n)), cap, 2))
         assert counts[n] <= cap * n
     assert counts[800] <= 4.5 * counts[200]
+
+
+def test_the_merge_reads_its_columns_once_whatever_the_number_of_blocks(monkeypatch):
+    # one conversion per block made the merge grow with the square of the corpus
+    calls = []
+    original = merge_mod._pair_columns
+    monkeypatch.setattr(merge_mod, "_pair_columns", lambda f: calls.append(1) or original(f))
+    rows = [_em(f"a:e{i}{k}", "a", f"verb{i}", "Apple", "the phone", day=f"2025-11-{10 + i}")
+            for i in range(12) for k in range(2)]
+    em, _ev, _ = events.merge_event_mentions(tables.frame(rows, tables.EVENT_MENTION_COLUMNS),
+                                             None, None, DOCS)
+    assert len(set(em["event_id"])) == 12     # 12 blocks of two, each merged
+    assert calls == [1]
 
 
 def _mention_frame(n: int) -> pd.DataFrame:

@@ -91,7 +91,7 @@ def process_batch(articles: list[Article], nlp=None, options: Options | None = N
             # whose year comes from the text
             if not corpus_mod.infer_from_dateline(article):
                 temporal.infer_publication_date(article)
-        temporal.find(article)
+        temporal.find(article, mark_parse=False)
         # every sentence is parsed: its event mentions need their participants
         # (the dependency parse, the named entities of coreference) and their
         # dates (the tense of their clause)

@@ -79,7 +79,7 @@ def tag_documents(docs: list, nlp=None, events: bool = False) -> list:
     for doc in docs:
         article = Article(doc_id=doc.name, text=doc.text, published=doc.dct)
         sentences.split(article)
-        temporal.find(article)
+        temporal.find(article, mark_parse=not events)
         if events:  # as in the pipeline: every sentence parsed for its event mentions
             for sent in article.sentences:
                 sent.needs_parse = True

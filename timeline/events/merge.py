@@ -952,7 +952,18 @@ def event_blocks(event_mentions: pd.DataFrame) -> set:
         frame["object"].astype(str))}
 
 
-def _event_mention_pairs(frame: pd.DataFrame, members: list[int], cap: int,
+#: the columns :func:`_event_mention_pairs` reads, as lists (made once per merge)
+_PAIR_COLUMNS = ("doc_id", "_actor_keys", "_object_words", "_weak", "_reporting",
+                 "_start", "_end")
+
+
+def _pair_columns(frame: pd.DataFrame) -> dict:
+    """The columns of :data:`_PAIR_COLUMNS` as lists: made once per merge,
+    not once per block (which grew with the square of the corpus)."""
+    return {name: frame[name].to_list() for name in _PAIR_COLUMNS}
+
+
+def _event_mention_pairs(columns: dict, members: list[int], cap: int,
                          min_objects: int) -> list[tuple[int, int]]:
     """Pairs of rows of one block (sorted by date) that may report one
     event: for each row, the next rows whose date starts inside its
@@ -963,13 +974,13 @@ def _event_mention_pairs(frame: pd.DataFrame, members: list[int], cap: int,
     or not at all, need both a shared actor and a shared object (in one
     article too: "Apple announced" twice is two announcements unless what
     was announced is the same)."""
-    docs = frame["doc_id"].to_list()
-    akeys = frame["_actor_keys"].to_list()
-    objs = frame["_object_words"].to_list()
-    weak = frame["_weak"].to_list()
-    report = frame["_reporting"].to_list()
-    starts = frame["_start"].to_list()
-    ends = frame["_end"].to_list()
+    docs = columns["doc_id"]
+    akeys = columns["_actor_keys"]
+    objs = columns["_object_words"]
+    weak = columns["_weak"]
+    report = columns["_reporting"]
+    starts = columns["_start"]
+    ends = columns["_end"]
     out = []
     for p, i in enumerate(members):
         for j in members[p + 1:p + 1 + cap]:
@@ -1084,11 +1095,12 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
     settings = merge_settings()
     min_objects = int(settings.get("event_mentions", {}).get("min_object_words", 2))
     cap = max_pairs_per_mention()
+    pair_columns = _pair_columns(frame)
     for members in by_block.values():
         if len(members) < 2:
             continue
         members.sort(key=lambda i: (starts[i], ends[i], doc_ids[i], ids[i]))
-        for i, j in _event_mention_pairs(frame, members, cap, min_objects):
+        for i, j in _event_mention_pairs(pair_columns, members, cap, min_objects):
             clusters.union(i, j)
     groups: dict = defaultdict(list)
     for i in range(n):

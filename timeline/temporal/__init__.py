@@ -116,9 +116,11 @@ def _parts(m: re.Match) -> list[tuple[tuple[int, int], dict, str]]:
     return [(m.span(), groups, "")]
 
 
-def find(article: Article) -> Article:
-    """Append candidate mentions (regex only, no parse) and mark
-    ``needs_parse`` the sentences where a parse can matter.
+def find(article: Article, mark_parse: bool = True) -> Article:
+    """Append candidate mentions (regex only, no parse) and, with
+    ``mark_parse``, mark ``needs_parse`` the sentences where a parse can
+    matter to a temporal result (a trial resolution: the pipeline, which
+    parses every sentence for its events, skips it).
 
     Requires ``article.sentences`` (:func:`timeline.sentences.split`).  The
     candidates carry ``rule``, ``sentence`` and, in ``extra``, the captured
@@ -134,8 +136,9 @@ def find(article: Article) -> Article:
             new.append(Mention(start=s, end=e, text=text[s:e], rule=pats[i].name, sentence=k,
                                extra={"groups": groups, "kind": pats[i].kind, "part": part}))
     article.mentions = sorted(article.mentions + new, key=lambda x: x.start)
-    for k in _sentences_to_parse(article, new):
-        article.sentences[k].needs_parse = True
+    if mark_parse:
+        for k in _sentences_to_parse(article, new):
+            article.sentences[k].needs_parse = True
     return article
 
 
