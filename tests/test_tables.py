@@ -36,3 +36,22 @@ def test_write_is_atomic_and_leaves_no_temp_files(tmp_path):
 def test_frame_keeps_declared_columns_first():
     df = tables.frame([{"b": 1, "zz": 2}], ["a", "b"])
     assert list(df.columns) == ["a", "b", "zz"]
+
+
+def test_records_are_what_to_dict_gives():
+    import numpy as np
+    import pandas as pd
+
+    from timeline.tables import records
+
+    df = pd.DataFrame({"n": [1, 2, 3], "x": [0.5, np.nan, 2.0], "s": ["a", None, "c"],
+                       "o": pd.Series([{"k": 1}, "", 7], dtype=object)})
+    got = records(df)
+    want = df.to_dict("records")
+    assert len(got) == len(want) == 3
+    for g, w in zip(got, want):
+        assert g.keys() == w.keys()
+        for key in g:
+            assert type(g[key]) is type(w[key]), key
+            assert g[key] == w[key] or (g[key] != g[key] and w[key] != w[key])  # nan
+    assert records(df.iloc[:0]) == []

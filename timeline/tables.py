@@ -163,6 +163,16 @@ def entity_mention_rows(article: Article) -> list[dict]:
     return coreference_of(article).rows()
 
 
+def records(df: pd.DataFrame) -> list[dict]:
+    """The rows of ``df`` as dicts of Python values: what
+    ``df.to_dict("records")`` gives, about four times faster (one
+    ``tolist`` per column instead of a boxing per cell)."""
+    columns = list(df.columns)
+    if not columns or df.columns.has_duplicates:
+        return df.to_dict("records")
+    return [dict(zip(columns, values)) for values in zip(*(df[c].tolist() for c in columns))]
+
+
 def frame(rows: Iterable[dict], columns: list[str]) -> pd.DataFrame:
     """A DataFrame with exactly ``columns`` (missing ones empty), in that order."""
     df = pd.DataFrame(list(rows))

@@ -619,7 +619,7 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame
     for i in range(len(frame)):
         groups[clusters.find(i)].append(i)
 
-    records = frame.to_dict("records")
+    records = tables.records(frame)
     event_rows = []
     event_ids = [""] * len(frame)
     for root, members in groups.items():
@@ -748,7 +748,7 @@ def _candidates(mentions: pd.DataFrame, duplicates: set,
         frame["trigger"].astype(str), frame["object"].astype(str),
         frame["summary"].astype(str), frame["actors"].astype(str))]
     deadline = []
-    for row, day in zip(frame.to_dict("records"), frame["day_start"]):
+    for row, day in zip(tables.records(frame), frame["day_start"]):
         pub = published.get(str(row["doc_id"]))
         deadline.append(is_deadline(
             doc_text.get(str(row["doc_id"]), ""), int(_number(row.get("start"), -1)),
@@ -770,7 +770,7 @@ def _candidates(mentions: pd.DataFrame, duplicates: set,
     frame["reporting"] = frame["trigger"].astype(str).str.lower().isin(lex.reporting)
     frame["coarse"] = ((frame["day_end"] - frame["day_start"]) > 7) \
         | frame["granularity"].astype(str).eq("reported")
-    records = frame.to_dict("records")
+    records = tables.records(frame)
     frame["numbers"] = [sentence_numbers(_sentence_text(r, doc_text, blank_mention=True))
                         for r in records]
     frame["named_actor_words"] = [_named_actor_words(a, e) for a, e in zip(
@@ -831,7 +831,7 @@ def _sentence_text(row: dict, doc_text: dict, blank_mention: bool = False) -> st
 
 def _vectors(frame: pd.DataFrame, doc_text: dict) -> list[dict]:
     word_lists = [content_words(_sentence_text(row, doc_text))
-                  for row in frame.to_dict("records")]
+                  for row in tables.records(frame)]
     df = Counter(w for words in word_lists for w in set(words))
     n = len(word_lists)
     idf = {w: math.log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
@@ -1112,8 +1112,8 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
         if not keep[i]:
             event_ids[i] = ""
     old_events = {} if events is None or events.empty else {
-        str(r["event_id"]): r for r in events.to_dict("records")}
-    records = frame.to_dict("records")
+        str(r["event_id"]): r for r in tables.records(events)}
+    records = tables.records(frame)
     rows_of: dict = {}
     remap: dict = {}
     for root, members in groups.items():

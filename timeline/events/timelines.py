@@ -7,6 +7,8 @@ from typing import Iterable, Union
 
 import pandas as pd
 
+from .. import tables
+
 #: entity_timelines.csv columns
 ENTITY_TIMELINE_COLUMNS = ["entity", "date_start", "date_end", "date_source", "summary",
                            "trigger", "doc_id", "sentence", "event_id"]
@@ -36,7 +38,7 @@ def find_entity(entities: pd.DataFrame, name: str) -> tuple[str, set[str]]:
     key = name.strip().lower()
     best = None
     if entities is not None and not entities.empty:
-        for row in entities.to_dict("records"):
+        for row in tables.records(entities):
             canonical = str(row.get("name", ""))
             aliases = {a for a in _split(row.get("aliases", ""))} | {canonical}
             lowered = {a.lower() for a in aliases}
@@ -74,10 +76,10 @@ def entity_timelines(events: pd.DataFrame, event_mentions: pd.DataFrame,
     if event_mentions is None or event_mentions.empty:
         return pd.DataFrame(columns=ENTITY_TIMELINE_COLUMNS)
     ev_table = {} if events is None or events.empty else {
-        str(r["event_id"]): r for r in events.fillna("").to_dict("records")}
+        str(r["event_id"]): r for r in tables.records(events.fillna(""))}
     mentions = event_mentions.fillna("")
     mentions = mentions[mentions["event_id"].astype(str) != ""]
-    records = mentions.to_dict("records")
+    records = tables.records(mentions)
     for name in _names(names):
         canonical, aliases = find_entity(entities, name)
         pattern = _matcher(aliases)
