@@ -75,11 +75,11 @@ def parse(articles: Iterable[Article], nlp=None, batch_size: int = 256,
     todo = [(article, sent) for article in articles for sent in article.sentences
             if sent.needs_parse and sent.doc is None]
     texts = (article.text[sent.start:sent.end] for article, sent in todo)
-    windowed = "ner" in nlp.pipe_names and getattr(nlp, "_timeline_fast", False)
-    disabled = ["ner"] if windowed else []
+    windowed = getattr(nlp, "_timeline_fast", False) and "ner" in nlp.pipe_names
+    stream = (nlp.pipe(texts, batch_size=batch_size, disable=["ner"]) if windowed
+              else nlp.pipe(texts, batch_size=batch_size))
     docs, dates = [], []
-    for (article, sent), doc in zip(todo, nlp.pipe(texts, batch_size=batch_size,
-                                                   disable=disabled)):
+    for (article, sent), doc in zip(todo, stream):
         sent.doc = doc
         sent.tags = None
         docs.append(doc)
