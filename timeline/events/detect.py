@@ -272,6 +272,12 @@ class DetectionRules:
     intensional_always: frozenset = frozenset()
     amount_nouns_state: frozenset = frozenset()
     nouns_after_not_events: tuple = ()
+    #: verbs that make an amount-measured result noun their object a STATE
+    amount_state_governors: frozenset = frozenset()
+    #: lemmas that keep their class only with a clause as argument
+    need_clause_argument: frozenset = frozenset()
+    #: verbs of possession that are STATEs in the simple present
+    present_possession_state: frozenset = frozenset()
 
 
 #: which class a lemma listed twice keeps
@@ -316,6 +322,9 @@ def rules() -> DetectionRules:
         intensional_always=frozenset(det.get("intensional_always", [])),
         amount_nouns_state=frozenset(det.get("amount_nouns_state", [])),
         nouns_after_not_events=tuple(tuple(w.split()) for w in det.get("nouns_after_not_events", [])),
+        amount_state_governors=frozenset(det.get("amount_state_governors", [])),
+        need_clause_argument=frozenset(det.get("need_clause_argument", [])),
+        present_possession_state=frozenset(det.get("present_possession_state", [])),
     )
 
 
@@ -331,14 +340,62 @@ def event_class(tok, pos: str = "VERB") -> str:
     table = r.classes.get(pos, r.classes["VERB"])
     lemma = lemma_of(tok, table)
     cls = table.get(lemma, default)
-    if pos == "NOUN" and lemma in r.amount_nouns_state and _with_amount(tok):
-        return "STATE"          # "a net loss of $4 million"
+    if pos == "NOUN" and lemma in r.amount_nouns_state and _with_amount(tok) \
+            and _governed_by(tok, r.amount_state_governors):
+        return "STATE"          # "had a net loss of $4 million"
+    if pos == "VERB" and lemma in r.present_possession_state and _present_possession(tok):
+        return "STATE"          # "the fund holds a 5% stake"
+    if pos == "VERB" and lemma in r.need_clause_argument and not _clause_argument(tok):
+        return "OCCURRENCE"     # "wrote a letter"; "wrote that ..." is REPORTING
     if pos == "VERB" and cls != "OCCURRENCE" and lemma not in r.intensional_always and (
             cls in r.need_event_argument or lemma in r.need_argument_words) \
             and not has_event_argument(tok) \
             and not (lemma in r.quote_is_argument and _quoting(tok)):
         return "OCCURRENCE"
     return cls
+
+
+def _governed_by(tok, verbs: frozenset) -> bool:
+    """Whether a noun is the object of one of ``verbs`` ("had a loss"),
+    directly or as a conjunct of that object ("had sales of $40 million and
+    a loss of $1.5 million"); in a sentence with tags only, whether the
+    nearest verb before it, within six words, is one of them."""
+    if not verbs:
+        return True
+    if not tok.doc.has_annotation("DEP"):
+        for k in range(tok.i - 1, max(-1, tok.i - 7), -1):
+            word = tok.doc[k]
+            if word.pos_ in ("VERB", "AUX") and word.dep_ not in ("aux", "auxpass") \
+                    and word.lemma_.lower() not in ("be",):
+                return word.lemma_.lower() in verbs
+        return False
+    node = tok
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    return node.dep_ == "dobj" and node.head.lemma_.lower() in verbs
+
+
+def _present_possession(tok) -> bool:
+    """A verb in the simple present (no auxiliary before it) with an object
+    that is no event: "the fund now holds 15% of the shares", but "holds
+    talks" and "is holding" are occurrences."""
+    if tok.tag_ not in ("VBZ", "VBP"):
+        return False
+    if not tok.doc.has_annotation("DEP"):
+        nxt = _next(tok)
+        return nxt is not None and not _eventive(nxt) and nxt.pos_ not in ("ADP", "PART", "PUNCT")
+    objects = [c for c in tok.children if c.dep_ == "dobj"]
+    return bool(objects) and not any(_eventive(o) for o in objects)
+
+
+def _clause_argument(tok) -> bool:
+    """Whether a verb takes a clause as argument (a complement clause,
+    "wrote that the deal was off", "made it impossible to enter"); in a
+    sentence with tags only, whether "that" follows it."""
+    if not tok.doc.has_annotation("DEP"):
+        nxt = _next(tok)
+        return nxt is not None and nxt.lower_ == "that"
+    return any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)
 
 
 #: quotation marks as spaCy tokenizes them
