@@ -278,6 +278,10 @@ class DetectionRules:
     need_clause_argument: frozenset = frozenset()
     #: verbs of possession that are STATEs in the simple present
     present_possession_state: frozenset = frozenset()
+    #: verb -> object nouns of speech that make it REPORTING ("gave no reason")
+    speech_objects: dict = None
+    #: verbs that are ASPECTUAL with an object and its predicate ("kept rates firm")
+    object_predicate_aspectual: frozenset = frozenset()
 
 
 #: which class a lemma listed twice keeps
@@ -325,6 +329,9 @@ def rules() -> DetectionRules:
         amount_state_governors=frozenset(det.get("amount_state_governors", [])),
         need_clause_argument=frozenset(det.get("need_clause_argument", [])),
         present_possession_state=frozenset(det.get("present_possession_state", [])),
+        speech_objects={verb: frozenset(nouns)
+                        for verb, nouns in raw.get("speech_objects", {}).items()},
+        object_predicate_aspectual=frozenset(det.get("object_predicate_aspectual", [])),
     )
 
 
@@ -345,6 +352,11 @@ def event_class(tok, pos: str = "VERB") -> str:
         return "STATE"          # "had a net loss of $4 million"
     if pos == "VERB" and lemma in r.present_possession_state and _present_possession(tok):
         return "STATE"          # "the fund holds a 5% stake"
+    if pos == "VERB" and r.speech_objects and lemma in r.speech_objects \
+            and _object_lemma(tok) in r.speech_objects[lemma]:
+        return "REPORTING"      # "police gave no details"
+    if pos == "VERB" and lemma in r.object_predicate_aspectual and _object_predicate(tok):
+        return "ASPECTUAL"      # "kept interest rates firm"
     if pos == "VERB" and lemma in r.need_clause_argument and not _clause_argument(tok):
         return "OCCURRENCE"     # "wrote a letter"; "wrote that ..." is REPORTING
     if pos == "VERB" and cls != "OCCURRENCE" and lemma not in r.intensional_always and (
@@ -386,6 +398,35 @@ def _present_possession(tok) -> bool:
         return nxt is not None and not _eventive(nxt) and nxt.pos_ not in ("ADP", "PART", "PUNCT")
     objects = [c for c in tok.children if c.dep_ == "dobj"]
     return bool(objects) and not any(_eventive(o) for o in objects)
+
+
+def _object_lemma(tok) -> str:
+    """The lemma of a verb's direct object ("gave no details" -> "detail"),
+    or ""; in a sentence with tags only, of the first noun within three
+    words after it."""
+    if not tok.doc.has_annotation("DEP"):
+        for word in tok.doc[tok.i + 1: tok.i + 4]:
+            if word.pos_ == "NOUN":
+                return word.lemma_.lower()
+            if word.pos_ not in ("DET", "ADJ", "NUM", "PRON"):
+                break
+        return ""
+    for child in tok.children:
+        if child.dep_ == "dobj":
+            return child.lemma_.lower()
+    return ""
+
+
+def _object_predicate(tok) -> bool:
+    """Whether a verb has an object and a predicate of that object ("kept
+    rates firm", "keep the market guessing"): a dobj and an oprd or a
+    clausal complement.  Not read in a sentence with tags only."""
+    if not tok.doc.has_annotation("DEP"):
+        return False
+    deps = {c.dep_ for c in tok.children}
+    return "dobj" in deps and bool(deps & {"oprd", "ccomp", "xcomp"}) or (
+        "ccomp" in deps and any(g.dep_ == "nsubj" for c in tok.children if c.dep_ == "ccomp"
+                                for g in c.children))
 
 
 def _clause_argument(tok) -> bool:
