@@ -223,3 +223,41 @@ def test_tags_only_arguments_after_an_object_or_a_preposition(nlp):
     # no event argument: an occurrence
     found = by_text(tagged_only(nlp, "The police blocked the road."))
     assert found["blocked"].event_class == "OCCURRENCE"
+
+
+# --- rules of i12class: classes by object, tense and complement ------------------------
+
+
+@pytest.mark.parametrize("sentence, word, cls", [
+    # a financial result a subject has is a state; one reported is an occurrence
+    ("The bakery reported a net loss of $2.5 million.", "loss", "OCCURRENCE"),
+    ("Last year the bakery had a net loss of $2.5 million.", "loss", "STATE"),
+    # possession in the simple present is a state; holding an event is not
+    ("The fund now holds a 5% stake in the brewery.", "holds", "STATE"),
+    ("The generals held talks in the capital.", "held", "OCCURRENCE"),
+    # posting a result reports it; posting letters does not
+    ("The brewery posted a loss for the quarter.", "posted", "REPORTING"),
+    ("The clerk posted the letters.", "posted", "OCCURRENCE"),
+    # writing or maintaining a clause reports it
+    ("The critic wrote that the play was too long.", "wrote", "REPORTING"),
+    ("The critic wrote a long letter.", "wrote", "OCCURRENCE"),
+    ("The driver maintained that the light was green.", "maintained", "REPORTING"),
+    # intention and wondering are states of mind
+    ("The mayor intends to resign.", "intends", "I_STATE"),
+    ("Voters wonder whether the bridge will open.", "wonder", "I_STATE"),
+    # giving something said is reporting
+    ("The police gave no details about the theft.", "gave", "REPORTING"),
+    ("The boy gave his sister a book.", "gave", "OCCURRENCE"),
+    # keeping an object in a state continues that state
+    ("The central bank kept interest rates steady.", "kept", "ASPECTUAL"),
+])
+def test_classes_by_object_tense_and_complement(nlp, sentence, word, cls):
+    assert by_text(detected(nlp, sentence))[word].event_class == cls
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("The delay angered the passengers after the cancellation.", ["delay", "cancellation"]),
+    ("The setback followed a crackdown and a walkout.", ["setback", "crackdown", "walkout"]),
+])
+def test_event_nouns_of_their_own(nlp, sentence, found):
+    assert set(found) <= set(by_text(detected(nlp, sentence)))
