@@ -282,6 +282,8 @@ class DetectionRules:
     speech_objects: dict = None
     #: verbs that are ASPECTUAL with an object and its predicate ("kept rates firm")
     object_predicate_aspectual: frozenset = frozenset()
+    #: noun lemma -> class it has with a "to" infinitive ("an effort to reduce costs")
+    infinitive_noun_classes: dict = None
 
 
 #: which class a lemma listed twice keeps
@@ -332,6 +334,7 @@ def rules() -> DetectionRules:
         speech_objects={verb: frozenset(nouns)
                         for verb, nouns in raw.get("speech_objects", {}).items()},
         object_predicate_aspectual=frozenset(det.get("object_predicate_aspectual", [])),
+        infinitive_noun_classes=_class_table(raw.get("infinitive_noun_classes", {})),
     )
 
 
@@ -350,6 +353,9 @@ def event_class(tok, pos: str = "VERB") -> str:
     if pos == "NOUN" and lemma in r.amount_nouns_state and _with_amount(tok) \
             and _governed_by(tok, r.amount_state_governors):
         return "STATE"          # "had a net loss of $4 million"
+    if pos == "NOUN" and r.infinitive_noun_classes and lemma in r.infinitive_noun_classes \
+            and _with_infinitive(tok):
+        return r.infinitive_noun_classes[lemma]     # "an effort to reduce costs"
     if pos == "VERB" and lemma in r.present_possession_state and _present_possession(tok):
         return "STATE"          # "the fund holds a 5% stake"
     if pos == "VERB" and r.speech_objects and lemma in r.speech_objects \
@@ -398,6 +404,18 @@ def _present_possession(tok) -> bool:
         return nxt is not None and not _eventive(nxt) and nxt.pos_ not in ("ADP", "PART", "PUNCT")
     objects = [c for c in tok.children if c.dep_ == "dobj"]
     return bool(objects) and not any(_eventive(o) for o in objects)
+
+
+def _with_infinitive(tok) -> bool:
+    """Whether a noun takes a "to" infinitive as its complement ("an offer
+    to buy the shares"); in a sentence with tags only, whether "to" and a
+    base verb follow it."""
+    doc = tok.doc
+    if not doc.has_annotation("DEP"):
+        return tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "to" \
+            and doc[tok.i + 2].tag_ == "VB"
+    return any(c.dep_ == "acl" and c.pos_ == "VERB" and any(
+        g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in tok.children)
 
 
 def _object_lemma(tok) -> str:
