@@ -261,3 +261,19 @@ def test_classes_by_object_tense_and_complement(nlp, sentence, word, cls):
 ])
 def test_event_nouns_of_their_own(nlp, sentence, found):
     assert set(found) <= set(by_text(detected(nlp, sentence)))
+
+
+@pytest.mark.parametrize("sentence, word, cls", [
+    # a participle a copula predicates is a state, of mind when listed so
+    ("The town seemed deserted after the storm.", "deserted", "STATE"),
+    ("The lawyers appeared prepared for a long trial.", "prepared", "I_STATE"),
+    # dependence on another event
+    ("The sale is subject to approval by the regulators.", "subject", "I_STATE"),
+])
+def test_predicated_participles_and_dependence(nlp, sentence, word, cls):
+    assert by_text(detected(nlp, sentence))[word].event_class == cls
+
+
+def test_a_verb_form_in_a_compound_noun_is_no_event(nlp):
+    found = by_text(detected(nlp, "The bakery's operating profit rose."))
+    assert "rose" in found and "operating" not in found

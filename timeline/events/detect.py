@@ -353,6 +353,13 @@ def event_class(tok, pos: str = "VERB") -> str:
     if pos == "NOUN" and lemma in r.amount_nouns_state and _with_amount(tok) \
             and _governed_by(tok, r.amount_state_governors):
         return "STATE"          # "had a net loss of $4 million"
+    if pos == "VERB" and tok.tag_ == "VBN" and tok.dep_ in ("acomp", "oprd") \
+            and tok.doc.has_annotation("DEP"):
+        # a participle a copula predicates is a state, as an adjective
+        # would be ("the market was saturated", "they were prepared to")
+        adjectives = r.classes["ADJ"]
+        cls = adjectives.get(tok.lower_) or adjectives.get(lemma_of(tok, adjectives), "STATE")
+        return "I_STATE" if cls == "I_STATE" else "STATE"
     if pos == "NOUN" and r.infinitive_noun_classes and lemma in r.infinitive_noun_classes \
             and _with_infinitive(tok):
         return r.infinitive_noun_classes[lemma]     # "an effort to reduce costs"
