@@ -284,6 +284,8 @@ class DetectionRules:
     object_predicate_aspectual: frozenset = frozenset()
     #: noun lemma -> class it has with a "to" infinitive ("an effort to reduce costs")
     infinitive_noun_classes: dict = None
+    #: reporting verbs that are OCCURRENCEs in the passive ("he was quoted as saying")
+    passive_occurrences: frozenset = frozenset()
 
 
 #: which class a lemma listed twice keeps
@@ -335,6 +337,7 @@ def rules() -> DetectionRules:
                         for verb, nouns in raw.get("speech_objects", {}).items()},
         object_predicate_aspectual=frozenset(det.get("object_predicate_aspectual", [])),
         infinitive_noun_classes=_class_table(raw.get("infinitive_noun_classes", {})),
+        passive_occurrences=frozenset(det.get("passive_occurrences", [])),
     )
 
 
@@ -363,6 +366,8 @@ def event_class(tok, pos: str = "VERB") -> str:
     if pos == "NOUN" and r.infinitive_noun_classes and lemma in r.infinitive_noun_classes \
             and _with_infinitive(tok):
         return r.infinitive_noun_classes[lemma]     # "an effort to reduce costs"
+    if pos == "VERB" and lemma in r.passive_occurrences and _passive(tok):
+        return "OCCURRENCE"     # "he was quoted as saying": the saying reports
     if pos == "VERB" and lemma in r.present_possession_state and _present_possession(tok):
         return "STATE"          # "the fund holds a 5% stake"
     if pos == "VERB" and r.speech_objects and lemma in r.speech_objects \
@@ -411,6 +416,20 @@ def _present_possession(tok) -> bool:
         return nxt is not None and not _eventive(nxt) and nxt.pos_ not in ("ADP", "PART", "PUNCT")
     objects = [c for c in tok.children if c.dep_ == "dobj"]
     return bool(objects) and not any(_eventive(o) for o in objects)
+
+
+def _passive(tok) -> bool:
+    """Whether a participle is passive: with a passive auxiliary or an
+    agent ("was quoted as saying", "sources quoted by the paper"); in a
+    sentence with tags only, a participle after a form of "be" or before
+    "by" or "as"."""
+    if tok.tag_ != "VBN":
+        return False
+    if not tok.doc.has_annotation("DEP"):
+        before, after = _previous(tok), _next(tok)
+        return (before is not None and before.lemma_.lower() == "be") or (
+            after is not None and after.lower_ in ("by", "as"))
+    return any(c.dep_ in ("auxpass", "agent") for c in tok.children) or tok.dep_ == "acl"
 
 
 def _with_infinitive(tok) -> bool:
