@@ -277,3 +277,29 @@ def test_predicated_participles_and_dependence(nlp, sentence, word, cls):
 def test_a_verb_form_in_a_compound_noun_is_no_event(nlp):
     found = by_text(detected(nlp, "The bakery's operating profit rose."))
     assert "rose" in found and "operating" not in found
+
+
+@pytest.mark.parametrize("sentence, found, not_found", [
+    # "have" is a state with an object, no event in an ellipsis or as a causative
+    ("The bank has assets of $3 billion.", ["has"], []),
+    ("Prices rose faster than they have in years.", ["rose"], ["have"]),
+    ("The family wants to have the boy returned.", ["returned"], ["have"]),
+])
+def test_have_needs_an_object(nlp, sentence, found, not_found):
+    words = set(by_text(detected(nlp, sentence)))
+    assert set(found) <= words
+    assert not set(not_found) & words
+
+
+def test_quoted_in_the_passive_is_an_occurrence(nlp):
+    found = by_text(detected(nlp, "The mayor was quoted as saying that the bridge was safe."))
+    assert found["quoted"].event_class == "OCCURRENCE"
+    assert found["saying"].event_class == "REPORTING"
+
+
+def test_tags_only_possession_and_results(nlp):
+    found = by_text(tagged_only(nlp, "The fund holds a large stake. The bakery had a net loss "
+                                     "of $2 million. Prices rose faster than they have."))
+    assert found["holds"].event_class == "STATE"
+    assert found["loss"].event_class == "STATE"
+    assert "have" not in found

@@ -286,6 +286,8 @@ class DetectionRules:
     infinitive_noun_classes: dict = None
     #: reporting verbs that are OCCURRENCEs in the passive ("he was quoted as saying")
     passive_occurrences: frozenset = frozenset()
+    #: verbs that are events only with a direct object and no clause ("had a loss")
+    verbs_need_object: frozenset = frozenset()
 
 
 #: which class a lemma listed twice keeps
@@ -338,6 +340,7 @@ def rules() -> DetectionRules:
         object_predicate_aspectual=frozenset(det.get("object_predicate_aspectual", [])),
         infinitive_noun_classes=_class_table(raw.get("infinitive_noun_classes", {})),
         passive_occurrences=frozenset(det.get("passive_occurrences", [])),
+        verbs_need_object=frozenset(det.get("verbs_need_object", [])),
     )
 
 
@@ -619,6 +622,10 @@ def event_pos(tok) -> Optional[str]:
             return None
         if tok.dep_ == "acl" and tok.tag_ == "VBN" and lemma in r.participles_not_events:
             return None         # "the quarter ended Sept. 30", "known as"
+        if lemma in r.verbs_need_object and (
+                not any(c.dep_ == "dobj" for c in tok.children)
+                or any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)):
+            return None         # "than they have", "to have the boy returned"
         if lemma in ("have", "go") and any(
                 c.dep_ == "xcomp" and any(g.lower_ == "to" for g in c.children)
                 for c in tok.children) and (lemma == "have" or tok.tag_ == "VBG"):
@@ -692,6 +699,11 @@ def tagged_event_pos(tok) -> Optional[str]:
             return None         # "the quarter ended Sept. 30", "known as"
         if lemma == "have" and nxt is not None and nxt.lower_ == "to":
             return None         # "had to leave"
+        if lemma in r.verbs_need_object:
+            after = _next(tok)
+            if after is None or after.pos_ not in ("DET", "NOUN", "PROPN", "NUM", "PRON", "ADJ") \
+                    and after.tag_ != "$":
+                return None     # "than they have", "as it has for years"
         return "VERB"
     if tok.pos_ == "NOUN":
         if not tok.is_alpha or (nxt is not None and (nxt.pos_ in ("NOUN", "PROPN")
