@@ -288,6 +288,8 @@ class DetectionRules:
     passive_occurrences: frozenset = frozenset()
     #: verbs that are events only with a direct object and no clause ("had a loss")
     verbs_need_object: frozenset = frozenset()
+    #: dependencies in which a noun in "-ing" is an event ("resumed the bombing")
+    gerund_noun_deps: frozenset = frozenset()
 
 
 #: which class a lemma listed twice keeps
@@ -341,6 +343,7 @@ def rules() -> DetectionRules:
         infinitive_noun_classes=_class_table(raw.get("infinitive_noun_classes", {})),
         passive_occurrences=frozenset(det.get("passive_occurrences", [])),
         verbs_need_object=frozenset(det.get("verbs_need_object", [])),
+        gerund_noun_deps=frozenset(det.get("gerund_noun_deps", [])),
     )
 
 
@@ -577,6 +580,8 @@ def is_detected_noun(tok) -> bool:
         return False
     if lemma in r.event_nouns or tok.lower_ in r.event_nouns:
         return lemma not in r.nouns_need_complement or _noun_complement(tok)
+    if tok.dep_ in r.gerund_noun_deps and tok.lower_.endswith("ing") and len(lemma) > 5:
+        return True             # "resumed the shelling", "halted trading"
     return len(lemma) > 5 and lemma.endswith(r.noun_suffixes) and any(
         c.dep_ == "prep" and c.lower_ in ("of", "by") for c in tok.children)
 
