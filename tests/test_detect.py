@@ -303,3 +303,17 @@ def test_tags_only_possession_and_results(nlp):
     assert found["holds"].event_class == "STATE"
     assert found["loss"].event_class == "STATE"
     assert "have" not in found
+
+
+def test_an_anchored_verb_the_rules_reject_makes_no_event_mention(nlp):
+    # "compared" is a relation (verbs_not_events): the date anchors on it,
+    # the expression keeps it as its trigger, but it is no event mention
+    text = "Profit rose to $5 million, compared with $3 million a year earlier."
+    article = detected(nlp, text, ("a year earlier",))
+    mention = article.mentions[0]
+    assert text[mention.trigger_start:mention.trigger_end] == "compared"
+    assert set(by_text(article)) == {"rose"}
+    # an adjective the date anchors on stays an event mention, with its date
+    article = detected(nlp, "The dividend is payable Friday.", ("Friday",))
+    payable = by_text(article)["payable"]
+    assert payable.date_source == "explicit" and payable.mention == 0

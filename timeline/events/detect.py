@@ -290,6 +290,8 @@ class DetectionRules:
     verbs_need_object: frozenset = frozenset()
     #: dependencies in which a noun in "-ing" is an event ("resumed the bombing")
     gerund_noun_deps: frozenset = frozenset()
+    #: whether a verb the rules reject stays no event where an expression anchors on it
+    anchored_verbs_need_detection: bool = False
 
 
 #: which class a lemma listed twice keeps
@@ -344,6 +346,7 @@ def rules() -> DetectionRules:
         passive_occurrences=frozenset(det.get("passive_occurrences", [])),
         verbs_need_object=frozenset(det.get("verbs_need_object", [])),
         gerund_noun_deps=frozenset(det.get("gerund_noun_deps", [])),
+        anchored_verbs_need_detection=bool(det.get("anchored_verbs_need_detection", False)),
     )
 
 
@@ -844,7 +847,9 @@ def find_events(article: Article) -> Article:
     text order.
 
     An event mention is a verb, an event noun or a predicative adjective
-    (:func:`event_pos`), or a predicate a temporal expression dates; its
+    (:func:`event_pos`), or a predicate a temporal expression dates (but,
+    with ``anchored_verbs_need_detection`` in detection.toml, not a verb the
+    rules reject: "was" in "the vote was on Tuesday", "compared"); its
     class comes from ``detection.toml`` (:func:`event_class`), its assertion
     from :func:`not_asserted` (kept in ``no_event``, never dropped).  A
     mention that is the predicate a DATE/TIME expression dates
@@ -855,6 +860,7 @@ def find_events(article: Article) -> Article:
     participant steps.  Returns the same article.
     """
     explicit = _explicit(article)
+    anchored_verbs_detected = rules().anchored_verbs_need_detection
     found: list[EventMention] = []
     for sent in article.sentences:
         doc = sent.doc if sent.doc is not None else sent.tags
@@ -865,10 +871,18 @@ def find_events(article: Article) -> Article:
             start = sent.start + tok.idx
             k = explicit.get(start, -1)
             pos = event_pos(tok)
-            if pos is None and k < 0:
-                continue
-            if pos is None:
+            if pos is None and k >= 0 and not (
+                    anchored_verbs_detected and tok.pos_ in ("VERB", "AUX")):
+                # the predicate a temporal expression dates, though the
+                # rules above take no event there ("a sale due Friday")
                 pos = {"VERB": "VERB", "NOUN": "NOUN", "ADJ": "ADJ"}.get(tok.pos_, "OTHER")
+            if pos is None:
+                # with anchored_verbs_need_detection, a verb the rules reject
+                # is no event mention even where an expression anchors on it:
+                # a copula ("was on Tuesday"), a relation ("compared with $3
+                # a year earlier"), a naming participle ("the quarter ended
+                # Sept. 30"); the expression keeps its trigger
+                continue
             tense, aspect = tense_aspect(tok)
             event = EventMention(
                 start=start, end=start + len(tok.text), text=tok.text,
