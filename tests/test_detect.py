@@ -223,3 +223,97 @@ def test_tags_only_arguments_after_an_object_or_a_preposition(nlp):
     # no event argument: an occurrence
     found = by_text(tagged_only(nlp, "The police blocked the road."))
     assert found["blocked"].event_class == "OCCURRENCE"
+
+
+# --- rules of i12class: classes by object, tense and complement ------------------------
+
+
+@pytest.mark.parametrize("sentence, word, cls", [
+    # a financial result a subject has is a state; one reported is an occurrence
+    ("The bakery reported a net loss of $2.5 million.", "loss", "OCCURRENCE"),
+    ("Last year the bakery had a net loss of $2.5 million.", "loss", "STATE"),
+    # possession in the simple present is a state; holding an event is not
+    ("The fund now holds a 5% stake in the brewery.", "holds", "STATE"),
+    ("The generals held talks in the capital.", "held", "OCCURRENCE"),
+    # posting a result reports it; posting letters does not
+    ("The brewery posted a loss for the quarter.", "posted", "REPORTING"),
+    ("The clerk posted the letters.", "posted", "OCCURRENCE"),
+    # writing or maintaining a clause reports it
+    ("The critic wrote that the play was too long.", "wrote", "REPORTING"),
+    ("The critic wrote a long letter.", "wrote", "OCCURRENCE"),
+    ("The driver maintained that the light was green.", "maintained", "REPORTING"),
+    # intention and wondering are states of mind
+    ("The mayor intends to resign.", "intends", "I_STATE"),
+    ("Voters wonder whether the bridge will open.", "wonder", "I_STATE"),
+    # giving something said is reporting
+    ("The police gave no details about the theft.", "gave", "REPORTING"),
+    ("The boy gave his sister a book.", "gave", "OCCURRENCE"),
+    # keeping an object in a state continues that state
+    ("The central bank kept interest rates steady.", "kept", "ASPECTUAL"),
+])
+def test_classes_by_object_tense_and_complement(nlp, sentence, word, cls):
+    assert by_text(detected(nlp, sentence))[word].event_class == cls
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("The delay angered the passengers after the cancellation.", ["delay", "cancellation"]),
+    ("The setback followed a crackdown and a walkout.", ["setback", "crackdown", "walkout"]),
+])
+def test_event_nouns_of_their_own(nlp, sentence, found):
+    assert set(found) <= set(by_text(detected(nlp, sentence)))
+
+
+@pytest.mark.parametrize("sentence, word, cls", [
+    # a participle a copula predicates is a state, of mind when listed so
+    ("The town seemed deserted after the storm.", "deserted", "STATE"),
+    ("The lawyers appeared prepared for a long trial.", "prepared", "I_STATE"),
+    # dependence on another event
+    ("The sale is subject to approval by the regulators.", "subject", "I_STATE"),
+])
+def test_predicated_participles_and_dependence(nlp, sentence, word, cls):
+    assert by_text(detected(nlp, sentence))[word].event_class == cls
+
+
+def test_a_verb_form_in_a_compound_noun_is_no_event(nlp):
+    found = by_text(detected(nlp, "The bakery's operating profit rose."))
+    assert "rose" in found and "operating" not in found
+
+
+@pytest.mark.parametrize("sentence, found, not_found", [
+    # "have" is a state with an object, no event in an ellipsis or as a causative
+    ("The bank has assets of $3 billion.", ["has"], []),
+    ("Prices rose faster than they have in years.", ["rose"], ["have"]),
+    ("The family wants to have the boy returned.", ["returned"], ["have"]),
+])
+def test_have_needs_an_object(nlp, sentence, found, not_found):
+    words = set(by_text(detected(nlp, sentence)))
+    assert set(found) <= words
+    assert not set(not_found) & words
+
+
+def test_quoted_in_the_passive_is_an_occurrence(nlp):
+    found = by_text(detected(nlp, "The mayor was quoted as saying that the bridge was safe."))
+    assert found["quoted"].event_class == "OCCURRENCE"
+    assert found["saying"].event_class == "REPORTING"
+
+
+def test_tags_only_possession_and_results(nlp):
+    found = by_text(tagged_only(nlp, "The fund holds a large stake. The bakery had a net loss "
+                                     "of $2 million. Prices rose faster than they have."))
+    assert found["holds"].event_class == "STATE"
+    assert found["loss"].event_class == "STATE"
+    assert "have" not in found
+
+
+def test_an_anchored_verb_the_rules_reject_makes_no_event_mention(nlp):
+    # "compared" is a relation (verbs_not_events): the date anchors on it,
+    # the expression keeps it as its trigger, but it is no event mention
+    text = "Profit rose to $5 million, compared with $3 million a year earlier."
+    article = detected(nlp, text, ("a year earlier",))
+    mention = article.mentions[0]
+    assert text[mention.trigger_start:mention.trigger_end] == "compared"
+    assert set(by_text(article)) == {"rose"}
+    # an adjective the date anchors on stays an event mention, with its date
+    article = detected(nlp, "The dividend is payable Friday.", ("Friday",))
+    payable = by_text(article)["payable"]
+    assert payable.date_source == "explicit" and payable.mention == 0

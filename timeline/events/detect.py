@@ -272,6 +272,26 @@ class DetectionRules:
     intensional_always: frozenset = frozenset()
     amount_nouns_state: frozenset = frozenset()
     nouns_after_not_events: tuple = ()
+    #: verbs that make an amount-measured result noun their object a STATE
+    amount_state_governors: frozenset = frozenset()
+    #: lemmas that keep their class only with a clause as argument
+    need_clause_argument: frozenset = frozenset()
+    #: verbs of possession that are STATEs in the simple present
+    present_possession_state: frozenset = frozenset()
+    #: verb -> object nouns of speech that make it REPORTING ("gave no reason")
+    speech_objects: dict = None
+    #: verbs that are ASPECTUAL with an object and its predicate ("kept rates firm")
+    object_predicate_aspectual: frozenset = frozenset()
+    #: noun lemma -> class it has with a "to" infinitive ("an effort to reduce costs")
+    infinitive_noun_classes: dict = None
+    #: reporting verbs that are OCCURRENCEs in the passive ("he was quoted as saying")
+    passive_occurrences: frozenset = frozenset()
+    #: verbs that are events only with a direct object and no clause ("had a loss")
+    verbs_need_object: frozenset = frozenset()
+    #: dependencies in which a noun in "-ing" is an event ("resumed the bombing")
+    gerund_noun_deps: frozenset = frozenset()
+    #: whether a verb the rules reject stays no event where an expression anchors on it
+    anchored_verbs_need_detection: bool = False
 
 
 #: which class a lemma listed twice keeps
@@ -316,6 +336,17 @@ def rules() -> DetectionRules:
         intensional_always=frozenset(det.get("intensional_always", [])),
         amount_nouns_state=frozenset(det.get("amount_nouns_state", [])),
         nouns_after_not_events=tuple(tuple(w.split()) for w in det.get("nouns_after_not_events", [])),
+        amount_state_governors=frozenset(det.get("amount_state_governors", [])),
+        need_clause_argument=frozenset(det.get("need_clause_argument", [])),
+        present_possession_state=frozenset(det.get("present_possession_state", [])),
+        speech_objects={verb: frozenset(nouns)
+                        for verb, nouns in raw.get("speech_objects", {}).items()},
+        object_predicate_aspectual=frozenset(det.get("object_predicate_aspectual", [])),
+        infinitive_noun_classes=_class_table(raw.get("infinitive_noun_classes", {})),
+        passive_occurrences=frozenset(det.get("passive_occurrences", [])),
+        verbs_need_object=frozenset(det.get("verbs_need_object", [])),
+        gerund_noun_deps=frozenset(det.get("gerund_noun_deps", [])),
+        anchored_verbs_need_detection=bool(det.get("anchored_verbs_need_detection", False)),
     )
 
 
@@ -331,14 +362,134 @@ def event_class(tok, pos: str = "VERB") -> str:
     table = r.classes.get(pos, r.classes["VERB"])
     lemma = lemma_of(tok, table)
     cls = table.get(lemma, default)
-    if pos == "NOUN" and lemma in r.amount_nouns_state and _with_amount(tok):
-        return "STATE"          # "a net loss of $4 million"
+    if pos == "NOUN" and lemma in r.amount_nouns_state and _with_amount(tok) \
+            and _governed_by(tok, r.amount_state_governors):
+        return "STATE"          # "had a net loss of $4 million"
+    if pos == "VERB" and tok.tag_ == "VBN" and tok.dep_ in ("acomp", "oprd") \
+            and tok.doc.has_annotation("DEP"):
+        # a participle a copula predicates is a state, as an adjective
+        # would be ("the market was saturated", "they were prepared to")
+        adjectives = r.classes["ADJ"]
+        cls = adjectives.get(tok.lower_) or adjectives.get(lemma_of(tok, adjectives), "STATE")
+        return "I_STATE" if cls == "I_STATE" else "STATE"
+    if pos == "NOUN" and r.infinitive_noun_classes and lemma in r.infinitive_noun_classes \
+            and _with_infinitive(tok):
+        return r.infinitive_noun_classes[lemma]     # "an effort to reduce costs"
+    if pos == "VERB" and lemma in r.passive_occurrences and _passive(tok):
+        return "OCCURRENCE"     # "he was quoted as saying": the saying reports
+    if pos == "VERB" and lemma in r.present_possession_state and _present_possession(tok):
+        return "STATE"          # "the fund holds a 5% stake"
+    if pos == "VERB" and r.speech_objects and lemma in r.speech_objects \
+            and _object_lemma(tok) in r.speech_objects[lemma]:
+        return "REPORTING"      # "police gave no details"
+    if pos == "VERB" and lemma in r.object_predicate_aspectual and _object_predicate(tok):
+        return "ASPECTUAL"      # "kept interest rates firm"
+    if pos == "VERB" and lemma in r.need_clause_argument and not _clause_argument(tok):
+        return "OCCURRENCE"     # "wrote a letter"; "wrote that ..." is REPORTING
     if pos == "VERB" and cls != "OCCURRENCE" and lemma not in r.intensional_always and (
             cls in r.need_event_argument or lemma in r.need_argument_words) \
             and not has_event_argument(tok) \
             and not (lemma in r.quote_is_argument and _quoting(tok)):
         return "OCCURRENCE"
     return cls
+
+
+def _governed_by(tok, verbs: frozenset) -> bool:
+    """Whether a noun is the object of one of ``verbs`` ("had a loss"),
+    directly or as a conjunct of that object ("had sales of $40 million and
+    a loss of $1.5 million"); in a sentence with tags only, whether the
+    nearest verb before it, within six words, is one of them."""
+    if not verbs:
+        return True
+    if not tok.doc.has_annotation("DEP"):
+        for k in range(tok.i - 1, max(-1, tok.i - 7), -1):
+            word = tok.doc[k]
+            if word.pos_ in ("VERB", "AUX") and word.dep_ not in ("aux", "auxpass") \
+                    and word.lemma_.lower() not in ("be",):
+                return word.lemma_.lower() in verbs
+        return False
+    node = tok
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    return node.dep_ == "dobj" and node.head.lemma_.lower() in verbs
+
+
+def _present_possession(tok) -> bool:
+    """A verb in the simple present (no auxiliary before it) with an object
+    that is no event: "the fund now holds 15% of the shares", but "holds
+    talks" and "is holding" are occurrences."""
+    if tok.tag_ not in ("VBZ", "VBP"):
+        return False
+    if not tok.doc.has_annotation("DEP"):
+        nxt = _next(tok)
+        return nxt is not None and not _eventive(nxt) and nxt.pos_ not in ("ADP", "PART", "PUNCT")
+    objects = [c for c in tok.children if c.dep_ == "dobj"]
+    return bool(objects) and not any(_eventive(o) for o in objects)
+
+
+def _passive(tok) -> bool:
+    """Whether a participle is passive: with a passive auxiliary or an
+    agent ("was quoted as saying", "sources quoted by the paper"); in a
+    sentence with tags only, a participle after a form of "be" or before
+    "by" or "as"."""
+    if tok.tag_ != "VBN":
+        return False
+    if not tok.doc.has_annotation("DEP"):
+        before, after = _previous(tok), _next(tok)
+        return (before is not None and before.lemma_.lower() == "be") or (
+            after is not None and after.lower_ in ("by", "as"))
+    return any(c.dep_ in ("auxpass", "agent") for c in tok.children) or tok.dep_ == "acl"
+
+
+def _with_infinitive(tok) -> bool:
+    """Whether a noun takes a "to" infinitive as its complement ("an offer
+    to buy the shares"); in a sentence with tags only, whether "to" and a
+    base verb follow it."""
+    doc = tok.doc
+    if not doc.has_annotation("DEP"):
+        return tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "to" \
+            and doc[tok.i + 2].tag_ == "VB"
+    return any(c.dep_ == "acl" and c.pos_ == "VERB" and any(
+        g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in tok.children)
+
+
+def _object_lemma(tok) -> str:
+    """The lemma of a verb's direct object ("gave no details" -> "detail"),
+    or ""; in a sentence with tags only, of the first noun within three
+    words after it."""
+    if not tok.doc.has_annotation("DEP"):
+        for word in tok.doc[tok.i + 1: tok.i + 4]:
+            if word.pos_ == "NOUN":
+                return word.lemma_.lower()
+            if word.pos_ not in ("DET", "ADJ", "NUM", "PRON"):
+                break
+        return ""
+    for child in tok.children:
+        if child.dep_ == "dobj":
+            return child.lemma_.lower()
+    return ""
+
+
+def _object_predicate(tok) -> bool:
+    """Whether a verb has an object and a predicate of that object ("kept
+    rates firm", "keep the market guessing"): a dobj and an oprd or a
+    clausal complement.  Not read in a sentence with tags only."""
+    if not tok.doc.has_annotation("DEP"):
+        return False
+    deps = {c.dep_ for c in tok.children}
+    return "dobj" in deps and bool(deps & {"oprd", "ccomp", "xcomp"}) or (
+        "ccomp" in deps and any(g.dep_ == "nsubj" for c in tok.children if c.dep_ == "ccomp"
+                                for g in c.children))
+
+
+def _clause_argument(tok) -> bool:
+    """Whether a verb takes a clause as argument (a complement clause,
+    "wrote that the deal was off", "made it impossible to enter"); in a
+    sentence with tags only, whether "that" follows it."""
+    if not tok.doc.has_annotation("DEP"):
+        nxt = _next(tok)
+        return nxt is not None and nxt.lower_ == "that"
+    return any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)
 
 
 #: quotation marks as spaCy tokenizes them
@@ -432,6 +583,8 @@ def is_detected_noun(tok) -> bool:
         return False
     if lemma in r.event_nouns or tok.lower_ in r.event_nouns:
         return lemma not in r.nouns_need_complement or _noun_complement(tok)
+    if tok.dep_ in r.gerund_noun_deps and tok.lower_.endswith("ing") and len(lemma) > 5:
+        return True             # "resumed the shelling", "halted trading"
     return len(lemma) > 5 and lemma.endswith(r.noun_suffixes) and any(
         c.dep_ == "prep" and c.lower_ in ("of", "by") for c in tok.children)
 
@@ -477,6 +630,10 @@ def event_pos(tok) -> Optional[str]:
             return None
         if tok.dep_ == "acl" and tok.tag_ == "VBN" and lemma in r.participles_not_events:
             return None         # "the quarter ended Sept. 30", "known as"
+        if lemma in r.verbs_need_object and (
+                not any(c.dep_ == "dobj" for c in tok.children)
+                or any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)):
+            return None         # "than they have", "to have the boy returned"
         if lemma in ("have", "go") and any(
                 c.dep_ == "xcomp" and any(g.lower_ == "to" for g in c.children)
                 for c in tok.children) and (lemma == "have" or tok.tag_ == "VBG"):
@@ -550,6 +707,11 @@ def tagged_event_pos(tok) -> Optional[str]:
             return None         # "the quarter ended Sept. 30", "known as"
         if lemma == "have" and nxt is not None and nxt.lower_ == "to":
             return None         # "had to leave"
+        if lemma in r.verbs_need_object:
+            after = _next(tok)
+            if after is None or after.pos_ not in ("DET", "NOUN", "PROPN", "NUM", "PRON", "ADJ") \
+                    and after.tag_ != "$":
+                return None     # "than they have", "as it has for years"
         return "VERB"
     if tok.pos_ == "NOUN":
         if not tok.is_alpha or (nxt is not None and (nxt.pos_ in ("NOUN", "PROPN")
@@ -685,7 +847,9 @@ def find_events(article: Article) -> Article:
     text order.
 
     An event mention is a verb, an event noun or a predicative adjective
-    (:func:`event_pos`), or a predicate a temporal expression dates; its
+    (:func:`event_pos`), or a predicate a temporal expression dates (but,
+    with ``anchored_verbs_need_detection`` in detection.toml, not a verb the
+    rules reject: "was" in "the vote was on Tuesday", "compared"); its
     class comes from ``detection.toml`` (:func:`event_class`), its assertion
     from :func:`not_asserted` (kept in ``no_event``, never dropped).  A
     mention that is the predicate a DATE/TIME expression dates
@@ -696,6 +860,7 @@ def find_events(article: Article) -> Article:
     participant steps.  Returns the same article.
     """
     explicit = _explicit(article)
+    anchored_verbs_detected = rules().anchored_verbs_need_detection
     found: list[EventMention] = []
     for sent in article.sentences:
         doc = sent.doc if sent.doc is not None else sent.tags
@@ -706,10 +871,18 @@ def find_events(article: Article) -> Article:
             start = sent.start + tok.idx
             k = explicit.get(start, -1)
             pos = event_pos(tok)
-            if pos is None and k < 0:
-                continue
-            if pos is None:
+            if pos is None and k >= 0 and not (
+                    anchored_verbs_detected and tok.pos_ in ("VERB", "AUX")):
+                # the predicate a temporal expression dates, though the
+                # rules above take no event there ("a sale due Friday")
                 pos = {"VERB": "VERB", "NOUN": "NOUN", "ADJ": "ADJ"}.get(tok.pos_, "OTHER")
+            if pos is None:
+                # with anchored_verbs_need_detection, a verb the rules reject
+                # is no event mention even where an expression anchors on it:
+                # a copula ("was on Tuesday"), a relation ("compared with $3
+                # a year earlier"), a naming participle ("the quarter ended
+                # Sept. 30"); the expression keeps its trigger
+                continue
             tense, aspect = tense_aspect(tok)
             event = EventMention(
                 start=start, end=start + len(tok.text), text=tok.text,
