@@ -134,3 +134,49 @@ def test_summaries_name_who_acted_and_never_repeat_or_stand_bare(nlp, text, word
     assert len(words) >= 2
     assert all(a != b for a, b in zip(words, words[1:]))
     assert not summary.startswith("To ")
+
+
+def test_a_pronoun_subject_carries_its_entity_past_the_window(nlp):
+    # the last name is four sentences back; the pronoun subjects between carry it on
+    a = processed(nlp, "Steve Jobs founded the firm in 1976. He built a computer. He sold "
+                       "his van. He met investors. One year later he was fired from the "
+                       "company.")
+    assert event(a, "met").actors == ["Steve Jobs"]
+    assert event(a, "fired").object == "Steve Jobs"
+
+
+def test_a_surname_the_recogniser_mislabels_is_still_the_person(nlp):
+    a = processed(nlp, "Steve Jobs spoke on Monday. Jobs said that Mac OS X has had a secret "
+                       "life. He talked about the easiness for developers to port their Mac "
+                       "apps.")
+    assert event(a, "said").actors == ["Steve Jobs"]
+    assert event(a, "talked").actors == ["Steve Jobs"]
+
+
+def test_a_shared_first_name_is_the_last_full_name_written_before_it(nlp):
+    a = processed(nlp, "Steve Jobs thanked Tim Cook. Steve leaves behind a company. "
+                       "Steve Ballmer expressed condolences.")
+    assert event(a, "leaves").actors == ["Steve Jobs"]
+    assert event(a, "expressed").actors == ["Steve Ballmer"]
+
+
+def test_an_active_conjunct_of_a_passive_takes_its_subject_not_the_agent(nlp):
+    a = processed(nlp, "Apple Computer was started by Steve Jobs and Steve Wozniak in 1976, "
+                       "and launched the iTunes Music Store in 2003.")
+    assert event(a, "started").actors == ["Steve Jobs", "Steve Wozniak"]
+    assert event(a, "launched").actors == ["Apple Computer"]
+
+
+def test_coreference_without_recognised_entities_uses_proper_nouns(nlp):
+    from timeline.events.coref import Coreference
+    a = processed(nlp, "Marco Rubio arrived in Geneva. Rubio met the delegation. "
+                       "He praised the talks.")
+    for sent in a.sentences:      # as if the entity recogniser had skipped every sentence
+        if sent.doc is not None:
+            sent.doc.ents = []
+    coref = Coreference(a)
+    names = {r.entity for r in coref.refs}
+    assert "Marco Rubio" in names
+    sent, he = next((s, t) for s in a.sentences if s.doc is not None for t in s.doc
+                    if t.text == "He")
+    assert coref.resolve(he, sent) == "Marco Rubio"

@@ -44,6 +44,10 @@ def _clause_subject(verb) -> tuple[list, bool]:
     has none ("met ... and agreed", "confirmed receiving", "pressed Kiev to
     accept" -> Kiev), and whether they are the patient of a passive."""
     tok = verb
+    # an active conjunct shares the subject of its clause, not the agent of a
+    # passive one: "Apple was started by Jobs in 1976 and launched iTunes in
+    # 2003" -> Apple launched
+    active_conjunct = False
     for _ in range(6):
         subj = [c for c in tok.children if c.dep_ in SUBJECT_DEPS and c.dep_ != "expl"]
         if subj and tok.dep_ == "relcl" and subj[0].tag_ in ("WP", "WDT") \
@@ -51,10 +55,12 @@ def _clause_subject(verb) -> tuple[list, bool]:
             return [tok.head], False     # "Rubio, who met ...": Rubio
         if subj:
             return subj, False
+        passive = [c for c in tok.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+        if passive and active_conjunct:
+            return passive, False
         agent = _agent_tokens(tok)
         if agent:
             return agent, False
-        passive = [c for c in tok.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
         if passive:
             return passive, True
         if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
@@ -72,6 +78,8 @@ def _clause_subject(verb) -> tuple[list, bool]:
                 return objects, False
         if tok.dep_ not in ("conj", "xcomp", "advcl", "pcomp"):
             break
+        active_conjunct = tok.dep_ == "conj" and tok.tag_ in ("VBD", "VBZ", "VBP") \
+            and not any(c.dep_ == "auxpass" for c in tok.children)
         tok = head
     return [], False
 
