@@ -180,3 +180,24 @@ def test_coreference_without_recognised_entities_uses_proper_nouns(nlp):
     sent, he = next((s, t) for s in a.sentences if s.doc is not None for t in s.doc
                     if t.text == "He")
     assert coref.resolve(he, sent) == "Marco Rubio"
+
+
+def test_a_present_state_holds_at_publication_and_a_present_habit_has_no_date(nlp):
+    a = processed(nlp, "The phone has two cameras. The store sells music online.")
+    has, sells = event(a, "has"), event(a, "sells")
+    assert has.date_source == "reported" and has.date_start == PUBLISHED
+    assert sells.date_source == "none" and sells.date_start is None
+
+
+def test_a_past_perfect_is_before_the_reference_time_not_at_it(nlp):
+    a = processed(nlp, "The ministry announced the plan on Monday. The minister had resigned "
+                       "over the scandal.")
+    resigned = event(a, "resigned")
+    assert resigned.date_source == "reported"
+    assert resigned.date_start != event(a, "announced").date_start
+
+
+def test_a_participle_modifying_a_noun_inherits_no_date(nlp):
+    a = processed(nlp, "Orders for the recently announced phone began on Tuesday.")
+    assert event(a, "began").date_source == "explicit"
+    assert event(a, "announced").date_source != "inherited"

@@ -417,7 +417,8 @@ def dating_settings() -> dict:
 def finite_class(tok) -> str:
     """The tense class of a finite verb: "future" (will, shall), "modal"
     (would, could, may ...), "perfect" (a present perfect: "has sold"),
-    "past" (a simple past or past perfect), "present", or "" for a
+    "pluperfect" (a past perfect: "had sold"), "past" (a simple past),
+    "present", or "" for a
     non-finite form, a noun or an adjective."""
     if tok.pos_ not in ("VERB", "AUX"):
         return ""
@@ -430,6 +431,9 @@ def finite_class(tok) -> str:
             return "modal"
     if any(a.lemma_.lower() == "have" and a.tag_ in ("VBZ", "VBP") for a in auxes):
         return "perfect"
+    if tok.tag_ == "VBN" and any(a.lemma_.lower() == "have" and a.tag_ == "VBD"
+                                 for a in auxes):
+        return "pluperfect"
     for aux in auxes:
         if aux.tag_ == "VBD":
             return "past"
@@ -506,7 +510,8 @@ def _inherited_from(tok, dated: dict, deps: frozenset, max_steps: int,
             return None
         event = dated.get(head.i)
         if event is not None:
-            if own and own != clause_class(head):
+            if own and own != clause_class(head) and {own, clause_class(head)} != {
+                    "past", "pluperfect"}:
                 return None
             return event
         cur = head
@@ -537,9 +542,11 @@ def date_events(article: Article) -> Article:
       replaced by a new date of the class, reset by a blank line; verbs only
       (an event noun has no tense: it inherits only as the argument of a
       dated predicate);
-    * "reported": no time in the text, in a clause of the past or the
-      present perfect (``[reported] classes``): placed at the publication
-      date with granularity "reported" and low confidence;
+    * "reported": no time in the text, in a clause of the past, the
+      present perfect or the past perfect (``[reported] classes``), or a
+      state in the present ("the phone has two cameras", ``[reported]
+      present_classes``): placed at the publication date with granularity
+      "reported" and low confidence;
     * "none": anything else with nothing to anchor it (future, modal, a
       present state), or an article with no publication date.  Events not asserted (negated, hypothetical, generic) keep no
       date unless their own expression gave one.
@@ -557,6 +564,8 @@ def date_events(article: Article) -> Article:
     grans = frozenset(narrative["granularities"])
     reported_classes = frozenset(settings["reported"]["classes"])
     reported_pos = frozenset(settings["reported"]["pos"])
+    present_classes = frozenset(settings["reported"].get("present_classes", []))
+    modifier_deps = frozenset(settings["inherit"].get("participle_modifier_deps", []))
     not_through = frozenset(settings["inherit"]["not_through"])
     noun_deps = frozenset(settings["inherit"]["noun_deps"])
     noun_preps = frozenset(settings["inherit"]["noun_prepositions"])
@@ -586,6 +595,8 @@ def date_events(article: Article) -> Article:
                 continue
             if event.pos == "NOUN":
                 source = _noun_inherits_from(tok, dated, noun_deps, noun_preps)
+            elif tok.tag_ == "VBN" and tok.dep_ in modifier_deps:
+                source = None
             else:
                 source = _inherited_from(tok, dated, deps, max_steps, not_through)
             if source is not None:
@@ -618,8 +629,9 @@ def date_events(article: Article) -> Article:
                               source.confidence * float(conf["narrative_factor"])))
                 current[cls] = (source, sent.index)
                 continue
-            if article.published is not None and cls in reported_classes \
-                    and event.pos in reported_pos:
+            if article.published is not None and event.pos in reported_pos and (
+                    cls in reported_classes
+                    or (cls == "present" and event.event_class in present_classes)):
                 event.date_start = event.date_end = article.published
                 event.granularity = "reported"
                 event.date_source = "reported"
