@@ -201,3 +201,34 @@ def test_a_participle_modifying_a_noun_inherits_no_date(nlp):
     a = processed(nlp, "Orders for the recently announced phone began on Tuesday.")
     assert event(a, "began").date_source == "explicit"
     assert event(a, "announced").date_source != "inherited"
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    # an infinitive or a gerund with no subject takes that of its clause
+    ("However, he stressed that Russia remains eager to look for a solution.", "look",
+     "Russia to look for a solution"),
+    ("Reuters quoted anonymous sources as saying that the plan was ready.", "saying",
+     "Anonymous sources saying that the plan was ready"),
+    # a participle said of something is told with it
+    ("And that uncertainty has left its allies exposed.", "exposed", "Its allies exposed"),
+    ("The old certainties of the region are gone.", "gone",
+     "The old certainties of the region are gone"),
+    ("The secretary stressed that Moscow greatly values Oman's balanced and measured "
+     "stance on global issues.", "measured", "Oman's balanced and measured stance"),
+    # an event noun with nothing of its own is told with its noun phrase
+    ("Both countries have become accustomed to avoiding responsibility for the "
+     "consequences of their actions.", "actions", "Consequences of their actions"),
+    # a common-noun actor keeps its article; a passive conjunct its patient
+    ("The official said Ukraine requested the change.", "said", "The official said"),
+    ("The merger was approved by the board and was signed by the chairman.", "signed",
+     "The merger was signed by the chairman"),
+])
+def test_summaries_are_told_with_what_a_bare_word_is_said_of(nlp, text, word, expected):
+    summary = event(processed(nlp, text), word).summary
+    assert summary.startswith(expected)
+
+
+def test_a_passive_conjunct_has_the_patient_of_its_clause(nlp):
+    a = processed(nlp, "The merger was approved by the board and was signed by the chairman.")
+    assert event(a, "signed").actors == ["chairman"]
+    assert event(a, "signed").object == "merger"

@@ -70,13 +70,29 @@ def _clause_subject(verb) -> tuple[list, bool]:
             # "officials attending the talks": the agent
             return [tok.head], tok.tag_ == "VBN"
         head = tok.head
+        if tok.dep_ == "pcomp" and head.pos_ == "ADP" and head.head.i != head.i:
+            # a gerund after a preposition: "quoted sources as saying" (the
+            # object "as" describes), "drew crowds after being blocked"
+            objects = [c for c in head.head.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
+            if head.lower_ == "as" and objects and objects[0].i < head.i:
+                return objects, False
+            if head.head.pos_ not in ("VERB", "AUX", "ADJ"):
+                break
+            tok, active_conjunct = head.head, False
+            continue
+        if head.pos_ == "ADJ" and head.dep_ in ("acomp", "oprd") and tok.dep_ in (
+                "xcomp", "ccomp", "prep", "advcl") and head.head.pos_ in ("VERB", "AUX"):
+            # "Russia remains eager to look for ...", "ready to engage"
+            tok, active_conjunct = head.head, False
+            continue
         if head.i == tok.i or head.pos_ not in ("VERB", "AUX"):
             break
         if tok.dep_ == "xcomp":
             objects = [c for c in head.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
             if objects:     # object control: "pressing Kiev to accept" -> Kiev
                 return objects, False
-        if tok.dep_ not in ("conj", "xcomp", "advcl", "pcomp"):
+        if tok.dep_ not in ("conj", "xcomp", "advcl", "pcomp") and not (
+                tok.dep_ == "acomp" and (tok.pos_ == "ADJ" or tok.tag_ == "VBN")):
             break
         active_conjunct = tok.dep_ == "conj" and tok.tag_ in ("VBD", "VBZ", "VBP") \
             and not any(c.dep_ == "auxpass" for c in tok.children)
