@@ -232,3 +232,24 @@ def test_a_passive_conjunct_has_the_patient_of_its_clause(nlp):
     a = processed(nlp, "The merger was approved by the board and was signed by the chairman.")
     assert event(a, "signed").actors == ["chairman"]
     assert event(a, "signed").object == "merger"
+
+
+def test_a_participle_on_a_there_clause_takes_the_speaker(nlp):
+    a = processed(nlp, "Peskov said earlier there was “nothing new” in the negotiations, "
+                       "adding that Moscow remains willing to look for a solution.")
+    assert event(a, "adding").actors == ["Peskov"]
+
+
+def test_an_infinitive_takes_no_story_or_publication_date(nlp):
+    a = processed(nlp, "The board met on Monday. It recommended Tim Cook to take over as "
+                       "chief executive.")
+    take = event(a, "take")
+    assert take.date_source == "none" and take.date_start is None
+    assert event(a, "recommended").date_source == "narrative"
+
+
+def test_direct_speech_keeps_its_own_time(nlp):
+    a = processed(nlp, "The ministry announced the plan on Monday. “We changed nothing in "
+                       "the text,” the minister said.")
+    assert event(a, "said").date_source == "narrative"
+    assert event(a, "changed").date_source == "reported"

@@ -518,6 +518,26 @@ def _inherited_from(tok, dated: dict, deps: frozenset, max_steps: int,
     return None
 
 
+_OPENING_QUOTES = frozenset({"“", "«", "„"})
+_CLOSING_QUOTES = frozenset({"”", "»"})
+
+
+def in_quotation(tok) -> bool:
+    """Whether ``tok`` stands inside a direct quotation of its sentence: an
+    opening quote mark before it not yet closed (curly or guillemet), or an
+    odd number of straight double quotes before it."""
+    depth, straight = 0, 0
+    for t in tok.doc[tok.sent.start:tok.i]:
+        for ch in t.text:
+            if ch in _OPENING_QUOTES:
+                depth += 1
+            elif ch in _CLOSING_QUOTES:
+                depth = max(0, depth - 1)
+            elif ch == '"':
+                straight += 1
+    return depth > 0 or straight % 2 == 1
+
+
 def _blank_line_between(text: str, end: int, start: int) -> bool:
     return "\n\n" in text[end:start] or "\n \n" in text[end:start]
 
@@ -541,14 +561,16 @@ def date_events(article: Article) -> Article:
       one that set or used it (sentences in another tense do not use it);
       replaced by a new date of the class, reset by a blank line; verbs only
       (an event noun has no tense: it inherits only as the argument of a
-      dated predicate);
+      dated predicate), never an infinitive (``[narrative] not_tenses``)
+      nor, with ``into_quotations = false``, a word of direct speech;
     * "reported": no time in the text, in a clause of the past, the
       present perfect or the past perfect (``[reported] classes``), or a
       state in the present ("the phone has two cameras", ``[reported]
       present_classes``): placed at the publication date with granularity
       "reported" and low confidence;
-    * "none": anything else with nothing to anchor it (future, modal, a
-      present state), or an article with no publication date.  Events not asserted (negated, hypothetical, generic) keep no
+    * "none": anything else with nothing to anchor it (future, modal, an
+      infinitive, a present event that is not a state), or an article with
+      no publication date.  Events not asserted (negated, hypothetical, generic) keep no
       date unless their own expression gave one.
 
     Confidence falls in that order (``resources/events/dating.toml``).
@@ -570,6 +592,8 @@ def date_events(article: Article) -> Article:
     noun_deps = frozenset(settings["inherit"]["noun_deps"])
     noun_preps = frozenset(settings["inherit"]["noun_prepositions"])
     narrative_pos = frozenset(narrative["pos"])
+    not_tenses = frozenset(narrative.get("not_tenses", []))
+    into_quotes = bool(narrative.get("into_quotations", True))
     by_sentence: dict[int, list] = {}
     for event in article.event_mentions:
         by_sentence.setdefault(event.sentence, []).append(event)
@@ -618,10 +642,12 @@ def date_events(article: Article) -> Article:
                     current[cls] = (event, sent.index)
         # 3. narrative, then reported or none
         for event, tok in tok_of:
-            if event.date_start is not None or event.no_event:
+            if event.date_start is not None or event.no_event or event.tense in not_tenses:
                 continue
             cls = (clause_class(tok) if tok is not None else "") or root_cls
             ref = current.get(cls) if event.pos in narrative_pos else None
+            if ref is not None and not into_quotes and tok is not None and in_quotation(tok):
+                ref = None
             if ref is not None:
                 source = ref[0]
                 _set_date(event, source, "narrative",

@@ -91,6 +91,12 @@ def _clause_subject(verb) -> tuple[list, bool]:
             objects = [c for c in head.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
             if objects:     # object control: "pressing Kiev to accept" -> Kiev
                 return objects, False
+        if tok.dep_ == "ccomp" and tok.i != verb.i and any(
+                c.dep_ == "expl" for c in tok.children):
+            # "said there was nothing new ..., adding that": a participle hung
+            # on a clause with no subject but "there" belongs to the one above
+            tok, active_conjunct = head, False
+            continue
         if tok.dep_ not in ("conj", "xcomp", "advcl", "pcomp") and not (
                 tok.dep_ == "acomp" and (tok.pos_ == "ADJ" or tok.tag_ == "VBN")):
             break
