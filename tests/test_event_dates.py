@@ -253,3 +253,17 @@ def test_direct_speech_keeps_its_own_time(nlp):
                        "the text,” the minister said.")
     assert event(a, "said").date_source == "narrative"
     assert event(a, "changed").date_source == "reported"
+
+
+def test_a_company_named_like_a_person_stays_the_company(nlp):
+    a = processed(nlp, "The singer Fiona Apple performed on Monday. Apple said its profits rose. "
+                       "Apple raised its prices.")
+    assert event(a, "raised").actors == ["Apple"]
+
+
+def test_a_passive_gerund_takes_its_patient_from_the_clause(nlp):
+    a = processed(nlp, "Despite the reassurances, Volodymyr Zelenskyy expressed frustration "
+                       "over being left out of the discussions.")
+    left = event(a, "left")
+    assert left.actors == [] and left.object == "Volodymyr Zelenskyy"
+    assert left.summary.startswith("Volodymyr Zelenskyy being left out")

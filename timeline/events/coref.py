@@ -245,18 +245,25 @@ class Coreference(NameIndex):
 
     def _surnames_as_persons(self, spans: list) -> list:
         """A one-word name that is the last word of exactly one full personal
-        name of the article is that person, whatever label the recogniser gave
-        it ("Jobs said ..." tagged ORG after "Steve Jobs")."""
+        name of the article is that person wherever it got another label, when
+        the recogniser also tags it as a person on its own, or gives it the
+        other label only once ("Jobs said ..." tagged ORG after "Steve Jobs");
+        a name tagged so twice or more is kept ("Apple" the company beside a
+        Fiona Apple)."""
         full: dict[str, set] = defaultdict(set)
+        alone: Counter = Counter()
         for _, _, text, label, _, _ in spans:
             words = _strip_titles(_bare(text).split(), True)
             if label == "PERSON" and len(words) >= 2:
                 full[words[-1]].add(" ".join(words))
+            elif len(words) == 1:
+                alone[(words[0], label == "PERSON")] += 1
         out = []
         for start, end, text, label, index, subject in spans:
             name = _bare(text)
             if label != "PERSON" and " " not in name and name[:1].isupper() \
-                    and not name.isupper() and len(full.get(name, ())) == 1:
+                    and not name.isupper() and len(full.get(name, ())) == 1 \
+                    and (alone[(name, True)] or alone[(name, False)] <= 1):
                 label = "PERSON"
             out.append((start, end, text, label, index, subject))
         return out

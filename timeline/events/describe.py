@@ -71,7 +71,7 @@ def roles(tok, sent, coref: Coreference) -> tuple[list[str], str]:
         obj = names[0] if names else _noun_phrase(subj[0], limit=8)
         return [], obj
     if passive:
-        patients = [s for s in subj if s.dep_ in PASSIVE_SUBJECT_DEPS]
+        patients = [s for s in subj if s.dep_ in PASSIVE_SUBJECT_DEPS] or subj
         actors: list[str] = []
         if patients:
             entity = _entity_of_phrase(patients[0], sent, coref.resolve)

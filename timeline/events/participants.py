@@ -42,7 +42,20 @@ def _agent_tokens(verb) -> list:
 def _clause_subject(verb) -> tuple[list, bool]:
     """Subject tokens of a verb, climbing to the verb it depends on when it
     has none ("met ... and agreed", "confirmed receiving", "pressed Kiev to
-    accept" -> Kiev), and whether they are the patient of a passive."""
+    accept" -> Kiev), and whether they are the patient of a passive: a
+    passive with neither subject nor agent of its own undergoes what it
+    tells, so the subject it takes from above is its patient ("expressed
+    frustration over being left out": the speaker was left out)."""
+    subj, passive = _climb_to_subject(verb)
+    if subj and not passive and any(c.dep_ == "auxpass" for c in verb.children) \
+            and not any(c.dep_ in SUBJECT_DEPS or c.dep_ in PASSIVE_SUBJECT_DEPS
+                        for c in verb.children) and not _agent_tokens(verb):
+        passive = True
+    return subj, passive
+
+
+def _climb_to_subject(verb) -> tuple[list, bool]:
+    """:func:`_clause_subject` without the passive check of its verb."""
     tok = verb
     # an active conjunct shares the subject of its clause, not the agent of a
     # passive one: "Apple was started by Jobs in 1976 and launched iTunes in
@@ -76,6 +89,11 @@ def _clause_subject(verb) -> tuple[list, bool]:
             objects = [c for c in head.head.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
             if head.lower_ == "as" and objects and objects[0].i < head.i:
                 return objects, False
+            if head.head.pos_ in ("NOUN", "PROPN") and head.head.dep_ in ("dobj", "attr") \
+                    and head.head.head.pos_ in ("VERB", "AUX"):
+                # "expressed frustration over being left out": the clause of the noun
+                tok, active_conjunct = head.head.head, False
+                continue
             if head.head.pos_ not in ("VERB", "AUX", "ADJ"):
                 break
             tok, active_conjunct = head.head, False
