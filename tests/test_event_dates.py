@@ -134,3 +134,136 @@ def test_summaries_name_who_acted_and_never_repeat_or_stand_bare(nlp, text, word
     assert len(words) >= 2
     assert all(a != b for a, b in zip(words, words[1:]))
     assert not summary.startswith("To ")
+
+
+def test_a_pronoun_subject_carries_its_entity_past_the_window(nlp):
+    # the last name is four sentences back; the pronoun subjects between carry it on
+    a = processed(nlp, "Steve Jobs founded the firm in 1976. He built a computer. He sold "
+                       "his van. He met investors. One year later he was fired from the "
+                       "company.")
+    assert event(a, "met").actors == ["Steve Jobs"]
+    assert event(a, "fired").object == "Steve Jobs"
+
+
+def test_a_surname_the_recogniser_mislabels_is_still_the_person(nlp):
+    a = processed(nlp, "Steve Jobs spoke on Monday. Jobs said that Mac OS X has had a secret "
+                       "life. He talked about the easiness for developers to port their Mac "
+                       "apps.")
+    assert event(a, "said").actors == ["Steve Jobs"]
+    assert event(a, "talked").actors == ["Steve Jobs"]
+
+
+def test_a_shared_first_name_is_the_last_full_name_written_before_it(nlp):
+    a = processed(nlp, "Steve Jobs thanked Tim Cook. Steve leaves behind a company. "
+                       "Steve Ballmer expressed condolences.")
+    assert event(a, "leaves").actors == ["Steve Jobs"]
+    assert event(a, "expressed").actors == ["Steve Ballmer"]
+
+
+def test_an_active_conjunct_of_a_passive_takes_its_subject_not_the_agent(nlp):
+    a = processed(nlp, "Apple Computer was started by Steve Jobs and Steve Wozniak in 1976, "
+                       "and launched the iTunes Music Store in 2003.")
+    assert event(a, "started").actors == ["Steve Jobs", "Steve Wozniak"]
+    assert event(a, "launched").actors == ["Apple Computer"]
+
+
+def test_coreference_without_recognised_entities_uses_proper_nouns(nlp):
+    from timeline.events.coref import Coreference
+    a = processed(nlp, "Marco Rubio arrived in Geneva. Rubio met the delegation. "
+                       "He praised the talks.")
+    for sent in a.sentences:      # as if the entity recogniser had skipped every sentence
+        if sent.doc is not None:
+            sent.doc.ents = []
+    coref = Coreference(a)
+    names = {r.entity for r in coref.refs}
+    assert "Marco Rubio" in names
+    sent, he = next((s, t) for s in a.sentences if s.doc is not None for t in s.doc
+                    if t.text == "He")
+    assert coref.resolve(he, sent) == "Marco Rubio"
+
+
+def test_a_present_state_holds_at_publication_and_a_present_habit_has_no_date(nlp):
+    a = processed(nlp, "The phone has two cameras. The store sells music online.")
+    has, sells = event(a, "has"), event(a, "sells")
+    assert has.date_source == "reported" and has.date_start == PUBLISHED
+    assert sells.date_source == "none" and sells.date_start is None
+
+
+def test_a_past_perfect_is_before_the_reference_time_not_at_it(nlp):
+    a = processed(nlp, "The ministry announced the plan on Monday. The minister had resigned "
+                       "over the scandal.")
+    resigned = event(a, "resigned")
+    assert resigned.date_source == "reported"
+    assert resigned.date_start != event(a, "announced").date_start
+
+
+def test_a_participle_modifying_a_noun_inherits_no_date(nlp):
+    a = processed(nlp, "Orders for the recently announced phone began on Tuesday.")
+    assert event(a, "began").date_source == "explicit"
+    assert event(a, "announced").date_source != "inherited"
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    # an infinitive or a gerund with no subject takes that of its clause
+    ("However, he stressed that Russia remains eager to look for a solution.", "look",
+     "Russia to look for a solution"),
+    ("Reuters quoted anonymous sources as saying that the plan was ready.", "saying",
+     "Anonymous sources saying that the plan was ready"),
+    # a participle said of something is told with it
+    ("And that uncertainty has left its allies exposed.", "exposed", "Its allies exposed"),
+    ("The old certainties of the region are gone.", "gone",
+     "The old certainties of the region are gone"),
+    ("The secretary stressed that Moscow greatly values Oman's balanced and measured "
+     "stance on global issues.", "measured", "Oman's balanced and measured stance"),
+    # an event noun with nothing of its own is told with its noun phrase
+    ("Both countries have become accustomed to avoiding responsibility for the "
+     "consequences of their actions.", "actions", "Consequences of their actions"),
+    # a common-noun actor keeps its article; a passive conjunct its patient
+    ("The official said Ukraine requested the change.", "said", "The official said"),
+    ("The merger was approved by the board and was signed by the chairman.", "signed",
+     "The merger was signed by the chairman"),
+])
+def test_summaries_are_told_with_what_a_bare_word_is_said_of(nlp, text, word, expected):
+    summary = event(processed(nlp, text), word).summary
+    assert summary.startswith(expected)
+
+
+def test_a_passive_conjunct_has_the_patient_of_its_clause(nlp):
+    a = processed(nlp, "The merger was approved by the board and was signed by the chairman.")
+    assert event(a, "signed").actors == ["chairman"]
+    assert event(a, "signed").object == "merger"
+
+
+def test_a_participle_on_a_there_clause_takes_the_speaker(nlp):
+    a = processed(nlp, "Peskov said earlier there was “nothing new” in the negotiations, "
+                       "adding that Moscow remains willing to look for a solution.")
+    assert event(a, "adding").actors == ["Peskov"]
+
+
+def test_an_infinitive_takes_no_story_or_publication_date(nlp):
+    a = processed(nlp, "The board met on Monday. It recommended Tim Cook to take over as "
+                       "chief executive.")
+    take = event(a, "take")
+    assert take.date_source == "none" and take.date_start is None
+    assert event(a, "recommended").date_source == "narrative"
+
+
+def test_direct_speech_keeps_its_own_time(nlp):
+    a = processed(nlp, "The ministry announced the plan on Monday. “We changed nothing in "
+                       "the text,” the minister said.")
+    assert event(a, "said").date_source == "narrative"
+    assert event(a, "changed").date_source == "reported"
+
+
+def test_a_company_named_like_a_person_stays_the_company(nlp):
+    a = processed(nlp, "The singer Fiona Apple performed on Monday. Apple said its profits rose. "
+                       "Apple raised its prices.")
+    assert event(a, "raised").actors == ["Apple"]
+
+
+def test_a_passive_gerund_takes_its_patient_from_the_clause(nlp):
+    a = processed(nlp, "Despite the reassurances, Volodymyr Zelenskyy expressed frustration "
+                       "over being left out of the discussions.")
+    left = event(a, "left")
+    assert left.actors == [] and left.object == "Volodymyr Zelenskyy"
+    assert left.summary.startswith("Volodymyr Zelenskyy being left out")

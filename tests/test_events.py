@@ -133,7 +133,7 @@ PATTERNS = [
      "say", "Tanzanian police said they had arrested 14 foreigners"),
     # a past date on the complement of a past verb dates that verb
     ("The British government invited Sinn Fein to rejoin the talks two weeks ago.",
-     "two weeks ago", "invite", "British government invited Sinn Fein to rejoin"),
+     "two weeks ago", "invite", "The British government invited Sinn Fein to rejoin"),
     # a span of time measured from an event dates the event
     ("Three days after the attack, police arrested two men in Kiev.", "Three days",
      "attack", "Attack"),

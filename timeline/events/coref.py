@@ -117,6 +117,20 @@ def _own_phrase(ent) -> str:
     return ent.doc[k:ent.end].text
 
 
+def _name_run(tok):
+    """The first and last tokens of the run of proper nouns compounded with
+    ``tok`` around it ("Mac OS X", "Tim Cook")."""
+    first = last = tok
+    doc = tok.doc
+    while first.i > tok.sent.start and doc[first.i - 1].pos_ == "PROPN" \
+            and doc[first.i - 1].head.i in range(first.i, tok.i + 1):
+        first = doc[first.i - 1]
+    while last.i + 1 < tok.sent.end and doc[last.i + 1].pos_ == "NUM" \
+            and doc[last.i + 1].dep_ == "nummod" and doc[last.i + 1].head.i == tok.i:
+        last = doc[last.i + 1]      # a model number: "iPhone 4"
+    return first, last
+
+
 def _bare(text: str) -> str:
     words = _POSSESSIVE.sub("", text.strip()).split()
     lead = set(coref_settings()["names"]["leading"])
@@ -153,14 +167,19 @@ class Coreference(NameIndex):
                 spans.append((sent.start + ent.start_char, sent.start + ent.end_char,
                               text, ent.label_, sent.index,
                               ent.root.dep_ in ("nsubj", "nsubjpass")))
+        spans.extend(self._unrecognised_names(article, spans))
+        spans = self._surnames_as_persons(spans)
         spans.sort()
-        # first names of the article's full personal names ("Steve" -> "Steve Jobs")
-        firsts: dict[str, set] = defaultdict(set)
-        for _, _, text, label, _, _ in spans:
+        # first names of the article's full personal names ("Steve" -> "Steve Jobs"),
+        # with the offsets where each full name is written
+        firsts: dict[str, list] = defaultdict(list)
+        for start, _, text, label, _, _ in spans:
             words = _strip_titles(_bare(text).split(), True)
             if label == "PERSON" and len(words) >= 2:
-                firsts[words[0]].add(" ".join(words))
-        self.first_names = {k: next(iter(v)) for k, v in firsts.items() if len(v) == 1}
+                firsts[words[0]].append((start, " ".join(words)))
+        self._firsts = dict(firsts)
+        self.first_names = {k: v[0][1] for k, v in firsts.items()
+                            if len({n for _, n in v}) == 1}
         # organisations by their initials, for acronyms the text does not define
         by_initials: dict[str, set] = defaultdict(set)
         for _, _, text, label, _, _ in spans:
@@ -171,17 +190,88 @@ class Coreference(NameIndex):
                     by_initials[acro.upper()].add(name)
         self.refs: list[EntityRef] = []
         for start, end, text, label, index, subject in spans:
-            name, kind = self._canonical(text, label, acronyms, by_initials)
+            name, kind = self._canonical(text, label, acronyms, by_initials, start)
             if name:
                 self.refs.append(EntityRef(start, end, text, name, label, kind, index, subject))
         self._starts = [r.start for r in self.refs]
         self._resolved: dict[int, EntityRef] = {}
+        # pronouns and descriptions resolved as subjects, in text order: they
+        # carry their entity on ("Jobs ... He ... He ... he was fired")
+        self._chain: list[EntityRef] = []
+        self._chain_starts: list[int] = []
         self._resolve_references(article)
+
+    # --- names the entity recogniser did not give -------------------------------
+
+    def _unrecognised_names(self, article: Article, spans: list) -> list:
+        """Name spans for proper nouns no entity covers (a sentence the entity
+        recogniser skipped or missed): a run of proper nouns takes the label
+        its name has elsewhere in the article, else PERSON when the article
+        writes it as a person's name (:class:`NameIndex`); a name with no
+        known label is left out."""
+        known: dict[str, Counter] = defaultdict(Counter)
+        for _, _, text, label, _, _ in spans:
+            known[_bare(text)][label] += 1
+        persons = {name for _, name in self.persons} - self.not_persons
+        covered = {(s, e) for s, e, *_ in spans}
+        starts = sorted(s for s, _ in covered)
+        ends = {s: e for s, e in covered}
+        out = []
+        for sent in article.sentences:
+            if sent.doc is None:
+                continue
+            for tok in sent.doc:
+                if tok.pos_ != "PROPN" or tok.ent_type_ or (
+                        tok.dep_ in ("compound", "flat") and tok.head.pos_ == "PROPN"
+                        and tok.head.i != tok.i):
+                    continue
+                first, last = _name_run(tok)
+                start = sent.start + first.idx
+                end = sent.start + last.idx + len(last.text)
+                pos = bisect_right(starts, start) - 1
+                if pos >= 0 and ends[starts[pos]] > start:
+                    continue
+                text = sent.doc[first.i:last.i + 1].text
+                name = _bare(text)
+                label = ""
+                if known.get(name):
+                    label = known[name].most_common(1)[0][0]
+                elif self.expand(name) in persons or name in persons:
+                    label = "PERSON"
+                if label:
+                    out.append((start, end, text, label, sent.index,
+                                tok.dep_ in ("nsubj", "nsubjpass")))
+        return out
+
+    def _surnames_as_persons(self, spans: list) -> list:
+        """A one-word name that is the last word of exactly one full personal
+        name of the article is that person wherever it got another label, when
+        the recogniser also tags it as a person on its own, or gives it the
+        other label only once ("Jobs said ..." tagged ORG after "Steve Jobs");
+        a name tagged so twice or more is kept ("Apple" the company beside a
+        Fiona Apple)."""
+        full: dict[str, set] = defaultdict(set)
+        alone: Counter = Counter()
+        for _, _, text, label, _, _ in spans:
+            words = _strip_titles(_bare(text).split(), True)
+            if label == "PERSON" and len(words) >= 2:
+                full[words[-1]].add(" ".join(words))
+            elif len(words) == 1:
+                alone[(words[0], label == "PERSON")] += 1
+        out = []
+        for start, end, text, label, index, subject in spans:
+            name = _bare(text)
+            if label != "PERSON" and " " not in name and name[:1].isupper() \
+                    and not name.isupper() and len(full.get(name, ())) == 1 \
+                    and (alone[(name, True)] or alone[(name, False)] <= 1):
+                label = "PERSON"
+            out.append((start, end, text, label, index, subject))
+        return out
 
     # --- names ------------------------------------------------------------------
 
-    def _canonical(self, text: str, label: str, acronyms: dict, by_initials: dict
-                   ) -> tuple[str, str]:
+    def _canonical(self, text: str, label: str, acronyms: dict, by_initials: dict,
+                   offset: int = -1) -> tuple[str, str]:
         name = _bare(text)
         if not name or not any(c.isalpha() for c in name):
             return "", ""
@@ -192,8 +282,9 @@ class Coreference(NameIndex):
                 full = self.expand(name)
                 if full != name:
                     return full, "surname"
-                if name in getattr(self, "first_names", {}):
-                    return self.first_names[name], "first name"
+                first = self._first_name(name, offset)
+                if first:
+                    return first, "first name"
             return name, "name"
         key = name.replace(".", "")
         if key.isupper() and 2 <= len(key) <= 12:
@@ -203,6 +294,19 @@ class Coreference(NameIndex):
             if len(names) == 1:
                 return next(iter(names)), "acronym"
         return name, "name"
+
+    def _first_name(self, name: str, offset: int) -> str:
+        """The full name a first name stands for: the one full name of the
+        article with that first word, else the last one written before
+        ``offset`` ("Steve" after "Steve Jobs", before "Steve Ballmer" is
+        named), else ""."""
+        found = getattr(self, "_firsts", {}).get(name, [])
+        if not found:
+            return ""
+        if len({n for _, n in found}) == 1:
+            return found[0][1]
+        before = [n for start, n in found if start < offset]
+        return before[-1] if before else ""
 
     def ref_at(self, offset: int) -> Optional[EntityRef]:
         """The named entity mention covering article offset ``offset``."""
@@ -221,13 +325,10 @@ class Coreference(NameIndex):
         most salient), else the most recent mention; with ``head_word``,
         one whose name holds that word first."""
         labels = set(labels)
-        pos = bisect_right(self._starts, offset) - 1
         recent = None
         subject = None
         named = None
-        while pos >= 0:
-            ref = self.refs[pos]
-            pos -= 1
+        for ref in self._refs_before(offset):
             if ref.end > offset:
                 continue
             if ref.sentence < sentence - window:
@@ -241,6 +342,20 @@ class Coreference(NameIndex):
             if subject is None and ref.subject:
                 subject = ref
         return named or subject or recent
+
+    def _refs_before(self, offset: int):
+        """The named mentions and the chained references (pronouns and
+        descriptions resolved as subjects) starting before ``offset``, the
+        latest first."""
+        i = bisect_right(self._starts, offset) - 1
+        j = bisect_right(self._chain_starts, offset) - 1
+        while i >= 0 or j >= 0:
+            if j < 0 or (i >= 0 and self.refs[i].start >= self._chain[j].start):
+                yield self.refs[i]
+                i -= 1
+            else:
+                yield self._chain[j]
+                j -= 1
 
     def _resolve_references(self, article: Article) -> None:
         settings = coref_settings()
@@ -272,8 +387,13 @@ class Coreference(NameIndex):
                                        head_word=lemma)
                     kind = "description"
                 if ref is not None:
-                    self._resolved[offset] = EntityRef(offset, offset + len(tok.text), tok.text,
-                                                       ref.entity, ref.label, kind, sent.index)
+                    subject = tok.dep_ in ("nsubj", "nsubjpass")
+                    found = EntityRef(offset, offset + len(tok.text), tok.text, ref.entity,
+                                      ref.label, kind, sent.index, subject)
+                    self._resolved[offset] = found
+                    if subject:
+                        self._chain.append(found)
+                        self._chain_starts.append(offset)
 
     def resolve(self, tok, sent) -> Optional[str]:
         """The canonical name of the entity token ``tok`` (of parsed sentence

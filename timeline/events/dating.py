@@ -417,7 +417,8 @@ def dating_settings() -> dict:
 def finite_class(tok) -> str:
     """The tense class of a finite verb: "future" (will, shall), "modal"
     (would, could, may ...), "perfect" (a present perfect: "has sold"),
-    "past" (a simple past or past perfect), "present", or "" for a
+    "pluperfect" (a past perfect: "had sold"), "past" (a simple past),
+    "present", or "" for a
     non-finite form, a noun or an adjective."""
     if tok.pos_ not in ("VERB", "AUX"):
         return ""
@@ -430,6 +431,9 @@ def finite_class(tok) -> str:
             return "modal"
     if any(a.lemma_.lower() == "have" and a.tag_ in ("VBZ", "VBP") for a in auxes):
         return "perfect"
+    if tok.tag_ == "VBN" and any(a.lemma_.lower() == "have" and a.tag_ == "VBD"
+                                 for a in auxes):
+        return "pluperfect"
     for aux in auxes:
         if aux.tag_ == "VBD":
             return "past"
@@ -506,11 +510,32 @@ def _inherited_from(tok, dated: dict, deps: frozenset, max_steps: int,
             return None
         event = dated.get(head.i)
         if event is not None:
-            if own and own != clause_class(head):
+            if own and own != clause_class(head) and {own, clause_class(head)} != {
+                    "past", "pluperfect"}:
                 return None
             return event
         cur = head
     return None
+
+
+_OPENING_QUOTES = frozenset({"“", "«", "„"})
+_CLOSING_QUOTES = frozenset({"”", "»"})
+
+
+def in_quotation(tok) -> bool:
+    """Whether ``tok`` stands inside a direct quotation of its sentence: an
+    opening quote mark before it not yet closed (curly or guillemet), or an
+    odd number of straight double quotes before it."""
+    depth, straight = 0, 0
+    for t in tok.doc[tok.sent.start:tok.i]:
+        for ch in t.text:
+            if ch in _OPENING_QUOTES:
+                depth += 1
+            elif ch in _CLOSING_QUOTES:
+                depth = max(0, depth - 1)
+            elif ch == '"':
+                straight += 1
+    return depth > 0 or straight % 2 == 1
 
 
 def _blank_line_between(text: str, end: int, start: int) -> bool:
@@ -536,12 +561,16 @@ def date_events(article: Article) -> Article:
       one that set or used it (sentences in another tense do not use it);
       replaced by a new date of the class, reset by a blank line; verbs only
       (an event noun has no tense: it inherits only as the argument of a
-      dated predicate);
-    * "reported": no time in the text, in a clause of the past or the
-      present perfect (``[reported] classes``): placed at the publication
-      date with granularity "reported" and low confidence;
-    * "none": anything else with nothing to anchor it (future, modal, a
-      present state), or an article with no publication date.  Events not asserted (negated, hypothetical, generic) keep no
+      dated predicate), never an infinitive (``[narrative] not_tenses``)
+      nor, with ``into_quotations = false``, a word of direct speech;
+    * "reported": no time in the text, in a clause of the past, the
+      present perfect or the past perfect (``[reported] classes``), or a
+      state in the present ("the phone has two cameras", ``[reported]
+      present_classes``): placed at the publication date with granularity
+      "reported" and low confidence;
+    * "none": anything else with nothing to anchor it (future, modal, an
+      infinitive, a present event that is not a state), or an article with
+      no publication date.  Events not asserted (negated, hypothetical, generic) keep no
       date unless their own expression gave one.
 
     Confidence falls in that order (``resources/events/dating.toml``).
@@ -557,10 +586,14 @@ def date_events(article: Article) -> Article:
     grans = frozenset(narrative["granularities"])
     reported_classes = frozenset(settings["reported"]["classes"])
     reported_pos = frozenset(settings["reported"]["pos"])
+    present_classes = frozenset(settings["reported"].get("present_classes", []))
+    modifier_deps = frozenset(settings["inherit"].get("participle_modifier_deps", []))
     not_through = frozenset(settings["inherit"]["not_through"])
     noun_deps = frozenset(settings["inherit"]["noun_deps"])
     noun_preps = frozenset(settings["inherit"]["noun_prepositions"])
     narrative_pos = frozenset(narrative["pos"])
+    not_tenses = frozenset(narrative.get("not_tenses", []))
+    into_quotes = bool(narrative.get("into_quotations", True))
     by_sentence: dict[int, list] = {}
     for event in article.event_mentions:
         by_sentence.setdefault(event.sentence, []).append(event)
@@ -586,6 +619,8 @@ def date_events(article: Article) -> Article:
                 continue
             if event.pos == "NOUN":
                 source = _noun_inherits_from(tok, dated, noun_deps, noun_preps)
+            elif tok.tag_ == "VBN" and tok.dep_ in modifier_deps:
+                source = None
             else:
                 source = _inherited_from(tok, dated, deps, max_steps, not_through)
             if source is not None:
@@ -607,10 +642,12 @@ def date_events(article: Article) -> Article:
                     current[cls] = (event, sent.index)
         # 3. narrative, then reported or none
         for event, tok in tok_of:
-            if event.date_start is not None or event.no_event:
+            if event.date_start is not None or event.no_event or event.tense in not_tenses:
                 continue
             cls = (clause_class(tok) if tok is not None else "") or root_cls
             ref = current.get(cls) if event.pos in narrative_pos else None
+            if ref is not None and not into_quotes and tok is not None and in_quotation(tok):
+                ref = None
             if ref is not None:
                 source = ref[0]
                 _set_date(event, source, "narrative",
@@ -618,8 +655,9 @@ def date_events(article: Article) -> Article:
                               source.confidence * float(conf["narrative_factor"])))
                 current[cls] = (source, sent.index)
                 continue
-            if article.published is not None and cls in reported_classes \
-                    and event.pos in reported_pos:
+            if article.published is not None and event.pos in reported_pos and (
+                    cls in reported_classes
+                    or (cls == "present" and event.event_class in present_classes)):
                 event.date_start = event.date_end = article.published
                 event.granularity = "reported"
                 event.date_source = "reported"

@@ -29,9 +29,10 @@ from typing import Optional
 
 from ..article import Article
 from .coref import Coreference, coreference_of
-from .participants import (PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, _noun_phrase, _subject_tokens,
-                           _with_conjuncts, _entity_of_phrase, actor_names, object_of)
-from .summaries import summary_of
+from .participants import (PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, _noun_phrase, _phrase_tokens,
+                           _shorten, _subject_tokens, _with_conjuncts, _entity_of_phrase,
+                           actor_names, object_of)
+from .summaries import _passive_subjects, summary_of
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +71,7 @@ def roles(tok, sent, coref: Coreference) -> tuple[list[str], str]:
         obj = names[0] if names else _noun_phrase(subj[0], limit=8)
         return [], obj
     if passive:
-        patients = [s for s in subj if s.dep_ in PASSIVE_SUBJECT_DEPS]
+        patients = [s for s in subj if s.dep_ in PASSIVE_SUBJECT_DEPS] or subj
         actors: list[str] = []
         if patients:
             entity = _entity_of_phrase(patients[0], sent, coref.resolve)
@@ -81,8 +82,12 @@ def roles(tok, sent, coref: Coreference) -> tuple[list[str], str]:
     if verb is not None:
         obj = _object_entity(verb, sent, coref) or ""
         if not obj:
-            passive_subj = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
-            obj = _noun_phrase(passive_subj[0], limit=8) if passive_subj else object_of(verb)
+            passive_subj = _passive_subjects(verb)
+            if passive_subj and passive_subj[0].i not in {c.i for c in verb.children}:
+                # a passive conjunct: its patient is that of its clause
+                obj = _entity_of_phrase(passive_subj[0], sent, coref.resolve) or ""
+            obj = obj or (_noun_phrase(passive_subj[0], limit=8) if passive_subj
+                          else object_of(verb))
     else:
         obj = object_of(tok)
     return actors, obj
@@ -118,6 +123,58 @@ def describe_events(article: Article, coref: Optional[Coreference] = None) -> Ar
     return article
 
 
+def _predicate_complement(tok, coref: Coreference, sent) -> str:
+    """A participle or adjective said of something, told with what it is
+    said of: the object of the verb it completes ("left its allies exposed"
+    -> "Its allies exposed"; "whom many see as entangled in ..." -> the noun
+    "whom" stands for), the clause of a copula ("The days ... are gone"), or
+    the noun it modifies, through coordination ("a balanced and measured
+    stance" -> "Balanced and measured stance")."""
+    base = tok
+    while base.dep_ == "conj" and base.head.i != base.i:
+        base = base.head
+    head = base.head
+    if head.i == base.i:
+        return ""
+    if base.dep_ == "acomp" and head.pos_ in ("AUX", "VERB") and head.lemma_.lower() in (
+            "be", "become", "remain", "seem", "look", "appear", "stay", "get"):
+        line = summary_of(head, actor_names(_with_conjuncts(_subject_tokens(head)[0]),
+                                            coref, sent), None, coref, sent)
+        return line if tok.lower_ in line.lower() and len(line.split()) > 1 else ""
+    if base.dep_ in ("ccomp", "oprd", "xcomp", "advcl", "acomp") and head.pos_ == "VERB":
+        said_of = [c for c in head.children if c.dep_ == "dobj"]
+        if said_of and said_of[0].tag_ in ("WP", "WDT") and head.dep_ == "relcl":
+            said_of = [head.head]
+        if said_of and said_of[0].i < tok.i:
+            names = actor_names(said_of, coref, sent)
+            who = names[0] if names and said_of[0].pos_ != "NOUN" else \
+                _noun_phrase(said_of[0], limit=8, keep_det=True)
+            rest = _shorten([t for t in _phrase_tokens(tok, set()) ], 10)
+            return f"{who[:1].upper()}{who[1:]} {rest}" if who and rest else ""
+    if base.dep_ == "amod" and head.pos_ in ("NOUN", "PROPN"):
+        toks = [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("det",)
+                and not (t.dep_ == "poss" and t.pos_ == "PRON")]
+        line = _shorten(toks, 10)
+        return line[:1].upper() + line[1:] if len(line.split()) > 1 else ""
+    return ""
+
+
+def _in_noun_phrase(tok) -> str:
+    """An event noun with nothing of its own, told with the noun phrase it
+    is part of ("the consequences of their actions", "practical areas of
+    cooperation"), or ""."""
+    head = tok.head
+    if tok.dep_ != "pobj" or head.dep_ != "prep" or head.head.pos_ not in ("NOUN", "PROPN"):
+        return ""
+    noun = head.head
+    toks = [t for t in noun.subtree if t.i <= noun.i and t.dep_ not in ("relcl", "acl", "appos")
+            and t.i >= noun.left_edge.i]
+    toks = [t for t in toks if not (t.dep_ == "det" and t.head.i == noun.i)]
+    toks += [head] + [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "appos")]
+    line = _shorten(toks, 10)
+    return line[:1].upper() + line[1:] if len(line.split()) > 2 else ""
+
+
 def _with_context(tok, summary: str, sent, coref: Coreference) -> str:
     """A summary that would be a bare word or an infinitive with no subject
     told with its context: an event noun with nothing of its own ("Talks")
@@ -127,6 +184,10 @@ def _with_context(tok, summary: str, sent, coref: Coreference) -> str:
     words = summary.split()
     if not words:
         return summary
+    if len(words) == 1 and tok.pos_ in ("VERB", "ADJ"):
+        told = _predicate_complement(tok, coref, sent)
+        if told:
+            return told
     if len(words) == 1 and tok.pos_ == "NOUN":
         cur = tok
         for _ in range(4):
@@ -139,7 +200,7 @@ def _with_context(tok, summary: str, sent, coref: Coreference) -> str:
                 if tok.lower_ in line.lower() and len(line.split()) > 1:
                     return line
                 break
-        return summary
+        return _in_noun_phrase(tok) or summary
     if words[0].lower() == "to" and tok.pos_ == "VERB":
         subj, passive = _subject_tokens(tok)
         who = actor_names(_with_conjuncts(subj), coref, sent) if subj and not passive else []

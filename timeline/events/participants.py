@@ -42,8 +42,25 @@ def _agent_tokens(verb) -> list:
 def _clause_subject(verb) -> tuple[list, bool]:
     """Subject tokens of a verb, climbing to the verb it depends on when it
     has none ("met ... and agreed", "confirmed receiving", "pressed Kiev to
-    accept" -> Kiev), and whether they are the patient of a passive."""
+    accept" -> Kiev), and whether they are the patient of a passive: a
+    passive with neither subject nor agent of its own undergoes what it
+    tells, so the subject it takes from above is its patient ("expressed
+    frustration over being left out": the speaker was left out)."""
+    subj, passive = _climb_to_subject(verb)
+    if subj and not passive and any(c.dep_ == "auxpass" for c in verb.children) \
+            and not any(c.dep_ in SUBJECT_DEPS or c.dep_ in PASSIVE_SUBJECT_DEPS
+                        for c in verb.children) and not _agent_tokens(verb):
+        passive = True
+    return subj, passive
+
+
+def _climb_to_subject(verb) -> tuple[list, bool]:
+    """:func:`_clause_subject` without the passive check of its verb."""
     tok = verb
+    # an active conjunct shares the subject of its clause, not the agent of a
+    # passive one: "Apple was started by Jobs in 1976 and launched iTunes in
+    # 2003" -> Apple launched
+    active_conjunct = False
     for _ in range(6):
         subj = [c for c in tok.children if c.dep_ in SUBJECT_DEPS and c.dep_ != "expl"]
         if subj and tok.dep_ == "relcl" and subj[0].tag_ in ("WP", "WDT") \
@@ -51,10 +68,12 @@ def _clause_subject(verb) -> tuple[list, bool]:
             return [tok.head], False     # "Rubio, who met ...": Rubio
         if subj:
             return subj, False
+        passive = [c for c in tok.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+        if passive and active_conjunct:
+            return passive, False
         agent = _agent_tokens(tok)
         if agent:
             return agent, False
-        passive = [c for c in tok.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
         if passive:
             return passive, True
         if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
@@ -64,14 +83,43 @@ def _clause_subject(verb) -> tuple[list, bool]:
             # "officials attending the talks": the agent
             return [tok.head], tok.tag_ == "VBN"
         head = tok.head
+        if tok.dep_ == "pcomp" and head.pos_ == "ADP" and head.head.i != head.i:
+            # a gerund after a preposition: "quoted sources as saying" (the
+            # object "as" describes), "drew crowds after being blocked"
+            objects = [c for c in head.head.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
+            if head.lower_ == "as" and objects and objects[0].i < head.i:
+                return objects, False
+            if head.head.pos_ in ("NOUN", "PROPN") and head.head.dep_ in ("dobj", "attr") \
+                    and head.head.head.pos_ in ("VERB", "AUX"):
+                # "expressed frustration over being left out": the clause of the noun
+                tok, active_conjunct = head.head.head, False
+                continue
+            if head.head.pos_ not in ("VERB", "AUX", "ADJ"):
+                break
+            tok, active_conjunct = head.head, False
+            continue
+        if head.pos_ == "ADJ" and head.dep_ in ("acomp", "oprd") and tok.dep_ in (
+                "xcomp", "ccomp", "prep", "advcl") and head.head.pos_ in ("VERB", "AUX"):
+            # "Russia remains eager to look for ...", "ready to engage"
+            tok, active_conjunct = head.head, False
+            continue
         if head.i == tok.i or head.pos_ not in ("VERB", "AUX"):
             break
         if tok.dep_ == "xcomp":
             objects = [c for c in head.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
             if objects:     # object control: "pressing Kiev to accept" -> Kiev
                 return objects, False
-        if tok.dep_ not in ("conj", "xcomp", "advcl", "pcomp"):
+        if tok.dep_ == "ccomp" and tok.i != verb.i and any(
+                c.dep_ == "expl" for c in tok.children):
+            # "said there was nothing new ..., adding that": a participle hung
+            # on a clause with no subject but "there" belongs to the one above
+            tok, active_conjunct = head, False
+            continue
+        if tok.dep_ not in ("conj", "xcomp", "advcl", "pcomp") and not (
+                tok.dep_ == "acomp" and (tok.pos_ == "ADJ" or tok.tag_ == "VBN")):
             break
+        active_conjunct = tok.dep_ == "conj" and tok.tag_ in ("VBD", "VBZ", "VBP") \
+            and not any(c.dep_ == "auxpass" for c in tok.children)
         tok = head
     return [], False
 

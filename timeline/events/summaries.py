@@ -20,6 +20,8 @@ def _display_verb(trig):
     if trig.pos_ in ("ADJ", "ADV", "ADP", "NOUN") and trig.dep_ in (
             "acomp", "attr", "advmod", "prt", "prep") and is_verbal(trig.head):
         verb = trig.head
+    elif trig.tag_ == "VBN" and trig.dep_ == "acomp" and trig.head.lemma_.lower() == "be":
+        verb = trig.head      # "the days ... are gone"
     elif trig.dep_ == "dobj" and trig.head.lemma_.lower() in lexicon().light:
         verb = trig.head      # "held talks"
     for _ in range(2):
@@ -130,7 +132,7 @@ def summary_of(trig, actors: list[str], span=None, names: "NameIndex | None" = N
         verb = _display_verb(trig)
         subj, passive = _clause_subject(verb)
         subj = _with_conjuncts(subj)
-        patients = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+        patients = _passive_subjects(verb)
         if patients:
             who = _shorten([t for p in patients for t in _phrase_tokens(p, skip, top=False)
                             if t.tag_ not in ("WP", "WDT")], 8)
@@ -148,6 +150,7 @@ def summary_of(trig, actors: list[str], span=None, names: "NameIndex | None" = N
             # no named actor ("shares fell", "the talks ended"): the
             # subject in the text's own words, never a bare verb
             who = _shorten([t for s in subj for t in _phrase_tokens(s, skip)], 8)
+        who = _with_determiners(who, subj, names, sent)
         phrase = _verb_phrase(verb, skip, limit)
         line = f"{who} {phrase}" if who else phrase
     line = _readable(line.strip(), trig, skip)
@@ -169,7 +172,8 @@ def _readable(line: str, trig, skip: set) -> str:
     conflict"; "Held" -> "trilateral naval exercises held")."""
     line = _REPEATED.sub(r"\1", line)
     words = line.split()
-    if len(words) > 2 and words[-1].lower().strip(".,") in {w.lower() for w in words[:-1]}:
+    if trig.pos_ == "NOUN" and len(words) > 2 \
+            and words[-1].lower().strip(".,") in {w.lower() for w in words[:-1]}:
         line = " ".join(words[:-1])    # "Major corruption scandal corruption"
     media = _MEDIA_REPORT.match(line)
     if media and trig.lemma_.lower() in ("report", "quote", "cite", "reveal", "publish") \
@@ -189,6 +193,33 @@ def _readable(line: str, trig, skip: set) -> str:
         if noun:
             line = f"{noun} {line[:1].lower()}{line[1:]}"
     return line
+
+
+def _passive_subjects(verb) -> list:
+    """The patients of a passive verb: its own passive subject, else, for a
+    passive conjunct, that of the clause it is coordinated with ("the merger
+    was approved by the board and was signed by the chairman")."""
+    own = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+    if own or verb.dep_ != "conj" or not any(c.dep_ == "auxpass" for c in verb.children):
+        return own
+    return [c for c in verb.head.children if c.dep_ in PASSIVE_SUBJECT_DEPS]
+
+
+def _with_determiners(who: str, subj: list, names, sent) -> str:
+    """An actor that is a common noun told with its article, as the text
+    has it ("The politician stepped down", "An official said"), not as a
+    headline ("Politician stepped down"); names are left as they are."""
+    from .participants import _noun_phrase
+    resolve = getattr(names, "resolve", None)
+    for tok in subj:
+        if tok.pos_ != "NOUN" or (resolve is not None and sent is not None
+                                  and resolve(tok, sent)):
+            continue
+        plain = _noun_phrase(tok, limit=10)
+        full = _noun_phrase(tok, limit=10, keep_det=True)
+        if plain and full != plain and re.search(r"(?<!\w)" + re.escape(plain), who):
+            who = re.sub(r"(?<!\w)" + re.escape(plain), lambda _: full, who, count=1)
+    return who
 
 
 def _list_names(names: list[str]) -> str:
