@@ -292,7 +292,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         if db is not None:
             merged = _merge_incrementally(db, touched, old_ranges, old_keys, old_rows)
         if merged is not None:
-            documents, per_article, event_table = merged
+            documents, per_article, event_table, counts["merged_rows"] = merged
             mentions, event_mentions = per_article["mentions"], per_article["event_mentions"]
         else:
             if db is not None:
@@ -312,6 +312,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             if db is not None:  # the merge's state, for the next run's incremental merge
                 db.replace_merge(event_table, incremental.event_id_rows(mentions, event_mentions),
                                  incremental.merge_words(mentions, documents))
+                counts["merged_rows"] = len(mentions) + len(event_mentions)
         entity_table = events.entity_table(per_article["entity_mentions"])
         reject_table = tables.frame(
             ({"input": r.input, "doc_id": r.doc_id, "reason": r.reason, "action": r.action}
@@ -329,7 +330,10 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         if counts["replaced"]:
             summary["replaced"] = counts["replaced"]
         if db is not None:
-            summary.update(new=counts["new"], changed=counts["changed"])
+            # how many mention and event mention rows were merged again: all of
+            # them, or the part the new and changed articles touch
+            summary.update(new=counts["new"], changed=counts["changed"],
+                           merged_rows=counts.get("merged_rows", 0))
             db.finish_run(summary)
         return Tables(documents, mentions, event_table, reject_table, summary,
                       per_article=per_article, entities=entity_table)
@@ -362,7 +366,8 @@ def _note_replaced(db, doc_ids: list, ranges: list, keys: set, rows: list) -> No
 def _merge_incrementally(db, touched: set, old_ranges: list, old_keys: set, old_rows: list):
     """The store's tables with only the part of the merge the new or changed
     articles touch made again (:mod:`timeline.incremental`): (documents,
-    per-article tables, events), the merge state updated in the store; None
+    per-article tables, events, rows merged again), the merge state updated
+    in the store; None
     when the store holds no merge of this code, or the part is most of the
     store (the whole is then merged: same tables)."""
     if db.merged_by() != db.fingerprint or not db.stored_events():
@@ -394,7 +399,7 @@ def _merge_incrementally(db, touched: set, old_ranges: list, old_keys: set, old_
     per_article["event_mentions"] = incremental.with_event_ids(
         per_article["event_mentions"], db.event_ids("event_mention"), "event_mention_id")
     return documents, per_article, incremental.sorted_events(
-        tables.frame(db.stored_events(), tables.EVENT_COLUMNS + tables.EVENT_SOURCE_COLUMNS))
+        tables.frame(db.stored_events(), tables.EVENT_COLUMNS + tables.EVENT_SOURCE_COLUMNS)), size
 
 
 def undated_counts(documents: pd.DataFrame, mentions: pd.DataFrame) -> dict:
