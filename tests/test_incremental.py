@@ -126,3 +126,10 @@ def test_closed_part_follows_overlapping_dates(tmp_path):
         # a range of an article's rows that were replaced brings its neighbours in
         grown = incremental.closed_part(db, set(), [("2000-03-01", "2000-03-31")], set())
         assert {i.split(":")[0] for i in grown.mention_ids} == {"a002"}
+        # the words merge() hands out are those merge_words() finds
+        from timeline.events.merge import merge, merge_words
+        mentions, documents = db.table("mentions"), db.documents()
+        out = []
+        merge(mentions, documents, words_out=out)
+        expected = merge_words(mentions, documents)
+        assert out and sorted(out) == sorted(expected.itertuples(index=False, name=None))

@@ -302,7 +302,9 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                 documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
                 per_article = {name: tables.frame(rows, tables.PER_ARTICLE[name])
                                for name, rows in table_rows.items()}
-            mentions, event_table = events.merge(per_article["mentions"], documents)
+            words: Optional[list] = [] if db is not None else None
+            mentions, event_table = events.merge(per_article["mentions"], documents,
+                                                 words_out=words)
             # every event mention joins the events: the dated ones through their
             # temporal expression, the others by their predicate and participants
             event_mentions, event_table, mentions = events.merge_event_mentions(
@@ -311,7 +313,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             per_article["event_mentions"] = event_mentions
             if db is not None:  # the merge's state, for the next run's incremental merge
                 db.replace_merge(event_table, incremental.event_id_rows(mentions, event_mentions),
-                                 incremental.merge_words(mentions, documents))
+                                 pd.DataFrame(words, columns=["mention_id", "undated", "words"]))
                 counts["merged_rows"] = len(mentions) + len(event_mentions)
         entity_table = events.entity_table(per_article["entity_mentions"])
         reject_table = tables.frame(

@@ -708,24 +708,24 @@ class Store:
         out = []
         day = "CASE WHEN try_cast(left(date_start, 10) AS DATE) IS NOT NULL "               "THEN left(date_start, 10) END"
         for n, (kind, (table, key, tstart, mention)) in enumerate(self._INTERVALS.items()):
-            select = (f"SELECT '{kind}', {_q(key)}, doc_id, s, CASE WHEN "
+            select = (f"SELECT '{kind}' AS kind, {_q(key)} AS id, doc_id, s, CASE WHEN "
                       "try_cast(left(date_end, 10) AS DATE) IS NOT NULL AND "
-                      "left(date_end, 10) >= s THEN left(date_end, 10) ELSE s END, "
-                      f"trigger, object, {tstart}, {mention} FROM (SELECT *, {day} AS s "
-                      f"FROM {_q(table)}) t")
+                      "left(date_end, 10) >= s THEN left(date_end, 10) ELSE s END AS e, "
+                      f"trigger, object, {tstart} AS ts, {mention} AS mid FROM (SELECT *, "
+                      f"{day} AS s FROM {_q(table)}) t")
             found = []
             if doc_ids:
                 found += self._con.execute(
                     f"{select} WHERE doc_id IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
                     [json.dumps(sorted(doc_ids), ensure_ascii=False)]).fetchall()
             if ranges:
+                # an interval join (DuckDB's inequality join), not a scan per range
                 payload = json.dumps([{"s": a, "e": b} for a, b in ranges])
                 found += self._con.execute(
-                    f"{select} WHERE s IS NOT NULL AND EXISTS (SELECT 1 FROM (SELECT "
-                    "unnest(from_json(?, '[{\"s\":\"VARCHAR\",\"e\":\"VARCHAR\"}]')) AS r) x "
-                    "WHERE t.s <= x.r.e AND (CASE WHEN try_cast(left(t.date_end, 10) AS DATE) "
-                    "IS NOT NULL AND left(t.date_end, 10) >= t.s THEN left(t.date_end, 10) "
-                    "ELSE t.s END) >= x.r.s)", [payload]).fetchall()
+                    f"SELECT DISTINCT q.* FROM ({select}) q JOIN (SELECT r.s AS rs, r.e AS re "
+                    "FROM (SELECT unnest(from_json(?, '[{\"s\":\"VARCHAR\",\"e\":"
+                    "\"VARCHAR\"}]')) AS r)) x ON q.s <= x.re AND q.e >= x.rs "
+                    "WHERE q.s IS NOT NULL", [payload]).fetchall()
             if links:
                 own = sorted(m for d, m in links if d == "=")
                 if kind == "mention":

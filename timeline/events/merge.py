@@ -547,8 +547,8 @@ GRANULARITY_ORDER = ["time", "day", "week", "month", "quarter", "season", "year"
                      "century"]
 
 
-def merge(mentions: pd.DataFrame, documents: pd.DataFrame, word_counts: Optional[dict] = None
-          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def merge(mentions: pd.DataFrame, documents: pd.DataFrame, word_counts: Optional[dict] = None,
+          words_out: Optional[list] = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Give mentions that report the same real-world event one ``event_id``.
 
     mentions, documents: tables shaped like mentions.csv and documents.csv
@@ -577,6 +577,9 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame, word_counts: Optional
         it})}`` for the dated (False) and undated (True) mentions: an
         incremental run merges a closed part of the corpus with the weights
         of the whole (None: the weights of ``mentions`` themselves).
+    words_out: a list to which (mention_id, undated, words) of each mention
+        taking part is appended, as :func:`merge_words` gives them (so that a
+        store keeps them without a second pass).
 
     Returns (mentions with ``event_id`` filled, events table with
     ``tables.EVENT_COLUMNS``), both independent of the order of the rows.
@@ -610,12 +613,18 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame, word_counts: Optional
     undated = (frame["rule"].astype(str).eq("undated")
                | frame["granularity"].astype(str).eq("reported")).to_numpy()
     for kind, part in ((False, np.flatnonzero(~undated)), (True, np.flatnonzero(undated))):
-        if len(part) < 2:
+        if len(part) < 2 and words_out is None:
             continue
         sub = frame.iloc[part]
+        lists = _word_lists(sub, doc_text)
+        if words_out is not None:
+            words_out += [(m, kind, " ".join(sorted(set(w))))
+                          for m, w in zip(sub["mention_id"].astype(str), lists)]
+        if len(part) < 2:
+            continue
         counts = None if word_counts is None else word_counts.get(kind, (0, {}))
-        pairs += [(score, int(part[i]), int(part[j]))
-                  for score, i, j in candidate_pairs(sub, _vectors(sub, doc_text, counts))]
+        pairs += [(score, int(part[i]), int(part[j])) for score, i, j in
+                  candidate_pairs(sub, _vectors(sub, doc_text, counts, lists))]
     # canonical order: strongest pairs first, ties by mention ids
     mention_ids = frame["mention_id"].to_list()
     pairs.sort(key=lambda p: (-round(p[0], 6), mention_ids[p[1]], mention_ids[p[2]]))
@@ -841,11 +850,14 @@ def _word_lists(frame: pd.DataFrame, doc_text: dict) -> list[list[str]]:
     return [content_words(_sentence_text(row, doc_text)) for row in frame.to_dict("records")]
 
 
-def _vectors(frame: pd.DataFrame, doc_text: dict, counts: Optional[tuple] = None) -> list[dict]:
-    """TF-IDF vectors of the rows' sentences; the document frequencies are
-    the rows' own, or ``counts`` = (rows, {word: rows holding it}) of a
-    corpus the rows belong to."""
-    word_lists = _word_lists(frame, doc_text)
+def _vectors(frame: pd.DataFrame, doc_text: dict, counts: Optional[tuple] = None,
+             word_lists: Optional[list] = None) -> list[dict]:
+    """TF-IDF vectors of the rows' sentences (``word_lists``: their content
+    words, if known); the document frequencies are the rows' own, or
+    ``counts`` = (rows, {word: rows holding it}) of a corpus the rows
+    belong to."""
+    if word_lists is None:
+        word_lists = _word_lists(frame, doc_text)
     if counts is None:
         df = Counter(w for words in word_lists for w in set(words))
         n = len(word_lists)
