@@ -133,3 +133,21 @@ def test_closed_part_follows_overlapping_dates(tmp_path):
         merge(mentions, documents, words_out=out)
         expected = merge_words(mentions, documents)
         assert out and sorted(out) == sorted(expected.itertuples(index=False, name=None))
+
+
+def test_a_part_that_is_most_of_the_store_is_merged_whole(tmp_path, parts):
+    """New articles whose dates meet those of every stored one: the whole
+    store is merged (the same tables), and the summary says so."""
+    def on_one_day(i: int) -> dict:
+        return {"id": f"d{i}", "published": "2000-01-20",
+                "text": f"The council of Village{i} approved budget {i * 7} on 3 January 2000."}
+    same = [on_one_day(i) for i in range(4)]
+    store = tmp_path / "s.duckdb"
+    pipeline.extract(write(tmp_path / "b.jsonl", same), store=store, progress=False)
+    result = pipeline.extract(write(tmp_path / "g.jsonl", same + [on_one_day(9)]),
+                              store=store, progress=False)
+    assert result.summary["new"] == 1 and result.summary["duplicates"] == 0
+    assert parts == []
+    assert result.summary["merged_rows"] == len(result.mentions) + len(result.event_mentions)
+    memory = pipeline.extract(tmp_path / "g.jsonl", progress=False)
+    assert outputs(result, tmp_path / "a")["events"] == outputs(memory, tmp_path / "b")["events"]

@@ -201,6 +201,7 @@ def shapes_main(args) -> int:
             figures = _child("shape", corpus, args.workers)
             figures["shape"] = name
             runs.append(figures)
+            print(f"  {figures['seconds']:.1f} s, {figures['peak_mb']:.0f} MB peak", flush=True)
         if getattr(args, "incremental", False):
             store = root / "store.duckdb"
             base = _synthetic_articles(root / "base.jsonl", 0, 25_000)
@@ -215,6 +216,7 @@ def shapes_main(args) -> int:
             figures = _child("shape", grown, args.workers, str(store))
             figures["shape"] = "100 new articles, store of 25,000"
             runs.append(figures)
+            print(f"  {figures['seconds']:.1f} s, {figures['peak_mb']:.0f} MB peak", flush=True)
     print()
     print(f"{'shape':<40}{'articles':>10}{'words':>10}{'seconds':>10}{'peak MB':>10}")
     for r in runs:

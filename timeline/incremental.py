@@ -25,6 +25,7 @@ output tables (read from the store and written whole).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 import pandas as pd
 
@@ -52,6 +53,8 @@ class Part:
     doc_ids: set = field(default_factory=set)
     #: how many closure rounds grew it
     rounds: int = 0
+    #: the growth stopped at the limit: the whole store is to be merged
+    whole: bool = False
 
     def dated_size(self) -> int:
         """Rows of the dated part (the undated blocks aside)."""
@@ -70,11 +73,13 @@ def _merge_ranges(ranges: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def closed_part(db, doc_ids: set, old_ranges: list[tuple[str, str]],
-                old_keys: set) -> Part:
+                old_keys: set, limit: Optional[int] = None) -> Part:
     """The closed part of the store (see the module's docstring) grown from
     the stored rows of ``doc_ids`` (the articles this run stored), the date
     ranges ``old_ranges`` of the rows the changed ones had before, and the
-    undated blocks ``old_keys`` they had."""
+    undated blocks ``old_keys`` they had.  With ``limit``, the growth stops
+    once the dated part holds more rows than that (``Part.whole`` is then
+    true: merge the whole store instead)."""
     part = Part()
     ranges = list(old_ranges)
     keys = set(old_keys)
@@ -100,6 +105,9 @@ def closed_part(db, doc_ids: set, old_ranges: list[tuple[str, str]],
                 links.add(("=", row_id))
             if mention_id:
                 links.add(("=", mention_id))
+        if limit is not None and len(mention_ids) + len(em_ids) > limit:
+            part.whole = True
+            break
         ranges = _merge_ranges(ranges)
         pending = [r for r in db.interval_rows(ranges=ranges, links=links,
                                                known=(mention_ids, em_ids))

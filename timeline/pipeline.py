@@ -374,12 +374,12 @@ def _merge_incrementally(db, touched: set, old_ranges: list, old_keys: set, old_
     store (the whole is then merged: same tables)."""
     if db.merged_by() != db.fingerprint or not db.stored_events():
         return None
-    part = incremental.closed_part(db, touched, old_ranges, old_keys)
-    size = part.dated_size() + len(part.undated_ids)
     stored = db.counts()
-    if part.dated_size() > incremental.WHOLE_SHARE * (stored["mentions"]
-                                                      + stored["event_mentions"]):
+    limit = int(incremental.WHOLE_SHARE * (stored["mentions"] + stored["event_mentions"]))
+    part = incremental.closed_part(db, touched, old_ranges, old_keys, limit=limit)
+    if part.whole:
         return None
+    size = part.dated_size() + len(part.undated_ids)
     rows = [("mention", i) for i in part.mention_ids] \
         + [("event_mention", i) for i in part.event_mention_ids | part.undated_ids] \
         + list(old_rows)
