@@ -151,3 +151,29 @@ def test_a_part_that_is_most_of_the_store_is_merged_whole(tmp_path, parts):
     assert result.summary["merged_rows"] == len(result.mentions) + len(result.event_mentions)
     memory = pipeline.extract(tmp_path / "g.jsonl", progress=False)
     assert outputs(result, tmp_path / "a")["events"] == outputs(memory, tmp_path / "b")["events"]
+
+
+def test_a_run_stopped_before_its_merge_leaves_the_next_to_merge_the_whole(
+        tmp_path, parts, monkeypatch):
+    """Articles stored by a run that stopped before merging are in no stored
+    event: the next run (nothing new to it) merges the whole store."""
+    store = tmp_path / "s.duckdb"
+    base = [article(i) for i in range(3)]
+    pipeline.extract(write(tmp_path / "b.jsonl", base), store=store, progress=False)
+    grown = write(tmp_path / "g.jsonl", base + [article(30), article(31)])
+
+    def stop(*args, **kwargs):
+        raise RuntimeError("stopped")
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental, "closed_part", stop)
+        with pytest.raises(RuntimeError):
+            pipeline.extract(grown, store=store, progress=False)
+    result = pipeline.extract(grown, store=store, progress=False)
+    assert result.summary["unchanged"] == 5 and parts == []
+    assert result.summary["merged_rows"] == len(result.mentions) + len(result.event_mentions)
+    memory = pipeline.extract(grown, progress=False)
+    assert outputs(result, tmp_path / "a")["events"] == outputs(memory, tmp_path / "b")["events"]
+    # and the run after it merges incrementally again
+    pipeline.extract(write(tmp_path / "h.jsonl", base + [article(30), article(31), article(50)]),
+                     store=store, progress=False)
+    assert len(parts) == 1

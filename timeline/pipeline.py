@@ -210,6 +210,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     old_ranges: list = []
     old_keys: set = set()
     old_rows: list = []
+    merge_state = False
     try:
         if store:
             from .store import Store, code_fingerprint
@@ -217,6 +218,10 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             db = Store(store, rebuild=rebuild, fingerprint=code_fingerprint(
                 {"infer_dates": infer_dates, "undated": undated, "model": model or ""}))
             db.start_run()
+            # the store's merge is usable for an incremental merge only if no run
+            # stored articles since it was made: forgotten before this run adds
+            # any (a run stopped before its merge leaves none), made again at its end
+            merge_state = db.merged_by() == db.fingerprint
         duplicates = corpus_mod.DuplicateIndex()
         if db is not None:
             _seed_duplicates(duplicates, db)
@@ -280,6 +285,8 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             if db is not None:  # one transaction per batch, each article whole
                 _note_replaced(db, [row["doc_id"] for row, _ in batch_rows], old_ranges,
                                old_keys, old_rows)
+                if not touched:
+                    db.forget_merge()
                 db.add_many(batch_rows)
                 touched.update(row["doc_id"] for row, _ in batch_rows)
             if bar is not None:
@@ -290,7 +297,8 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
 
         merged = None
         if db is not None:
-            merged = _merge_incrementally(db, touched, old_ranges, old_keys, old_rows)
+            merged = _merge_incrementally(db, touched, old_ranges, old_keys, old_rows) \
+                if merge_state else None
         if merged is not None:
             documents, per_article, event_table, counts["merged_rows"] = merged
             mentions, event_mentions = per_article["mentions"], per_article["event_mentions"]
@@ -369,12 +377,12 @@ def _merge_incrementally(db, touched: set, old_ranges: list, old_keys: set, old_
     """The store's tables with only the part of the merge the new or changed
     articles touch made again (:mod:`timeline.incremental`): (documents,
     per-article tables, events, rows merged again), the merge state updated
-    in the store; None
-    when the store holds no merge of this code, or the part is most of the
-    store (the whole is then merged: same tables)."""
-    if db.merged_by() != db.fingerprint or not db.stored_events():
-        return None
+    in the store; None when the store holds no events, or the part is most
+    of the store (the whole is then merged: same tables).  Called only when
+    the store's merge was made by this code after every stored article."""
     stored = db.counts()
+    if not stored["events"]:
+        return None
     limit = int(incremental.WHOLE_SHARE * (stored["mentions"] + stored["event_mentions"]))
     part = incremental.closed_part(db, touched, old_ranges, old_keys, limit=limit)
     if part.whole:

@@ -618,6 +618,14 @@ class Store:
             con.execute("INSERT INTO meta VALUES ('merged', ?)", [self.fingerprint])
         self._transaction(work)
 
+    def forget_merge(self) -> None:
+        """Mark the stored merge as out of date (articles are about to be
+        added): the next run merges the whole store unless this one makes
+        its merge again (:meth:`replace_merge`, :meth:`update_merge`)."""
+        def work(con):
+            con.execute("DELETE FROM meta WHERE key = 'merged'")
+        self._transaction(work)
+
     def update_merge(self, stale: set, events_df: pd.DataFrame, dropped: list, id_rows: list,
                      word_rows: pd.DataFrame) -> None:
         """Replace part of the stored merge in one transaction: the events
@@ -656,6 +664,8 @@ class Store:
             _insert(con, "event_ids", ["kind", "id", "event_id"], {}, id_rows)
             _insert(con, "merge_words", ["mention_id", "undated", "words"],
                     {"undated": "BOOLEAN"}, words)
+            con.execute("DELETE FROM meta WHERE key = 'merged'")
+            con.execute("INSERT INTO meta VALUES ('merged', ?)", [self.fingerprint])
         self._transaction(work)
 
     def event_ids(self, kind: str) -> dict:
