@@ -14,8 +14,14 @@ the rows the changed articles had) until no stored row outside it meets it
 (:func:`closed_part`); every event of the last merge is then either wholly
 inside it (made again) or wholly outside (kept as stored).  The word
 weights of the similarity scores are those of the whole store
-(:func:`timeline.events.merge_word_counts`), so the merged part gets the
-event ids, rows and order a merge of the whole store gives.
+(:func:`timeline.events.merge.merge_word_counts`), so the merged part gets
+the event ids, rows and order a merge of the whole store gives.  (The
+events outside it keep the decisions made with the weights of their own
+run: a pair whose similarity sat exactly at a threshold could be decided
+the other way by a merge of the whole final store.)  A part of more than
+:data:`WHOLE_SHARE` of the store is not worth it: the whole store is
+merged instead.  Dates chain the part: a year ("in 2004"), or many
+articles naming the same days, brings in every row of its period.
 
 What stays proportional to the store: reading the corpus (each article's
 content hash says whether it is stored), the duplicate index, and the
@@ -100,9 +106,10 @@ def closed_part(db, doc_ids: set, old_ranges: list[tuple[str, str]],
             part.doc_ids.add(doc_id)
             if start:
                 ranges.append((start, end or start))
-            if kind == "mention" and trigger_start is not None:
-                links.add((doc_id, trigger_start))
+            if kind == "mention":
                 links.add(("=", row_id))
+                if trigger_start is not None:
+                    links.add((doc_id, trigger_start))
             if mention_id:
                 links.add(("=", mention_id))
         if limit is not None and len(mention_ids) + len(em_ids) > limit:
