@@ -130,7 +130,9 @@ def shape(corpus: Path, workers: int, store: str = "") -> dict:
     return {"words": int(result.documents["n_words"].fillna(0).astype(int).sum()),
             "articles": int(result.summary.get("articles", 0)),
             "seconds": time.perf_counter() - started, "mentions": len(result.mentions),
-            "events": len(result.events)}
+            "events": len(result.events),
+            "rows": len(result.mentions) + len(result.event_mentions),
+            "merged_rows": int(result.summary.get("merged_rows", 0) or 0)}
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -199,6 +201,7 @@ def shapes_main(args) -> int:
             figures = _child("shape", corpus, args.workers)
             figures["shape"] = name
             runs.append(figures)
+            print(f"  {figures['seconds']:.1f} s, {figures['peak_mb']:.0f} MB peak", flush=True)
         if getattr(args, "incremental", False):
             store = root / "store.duckdb"
             base = _synthetic_articles(root / "base.jsonl", 0, 25_000)
@@ -213,11 +216,16 @@ def shapes_main(args) -> int:
             figures = _child("shape", grown, args.workers, str(store))
             figures["shape"] = "100 new articles, store of 25,000"
             runs.append(figures)
+            print(f"  {figures['seconds']:.1f} s, {figures['peak_mb']:.0f} MB peak", flush=True)
     print()
     print(f"{'shape':<40}{'articles':>10}{'words':>10}{'seconds':>10}{'peak MB':>10}")
     for r in runs:
         print(f"{r['shape']:<40}{r['articles']:>10}{r['words']:>10}{r['seconds']:>10.1f}"
               f"{r['peak_mb']:>10.0f}")
+    for r in runs:
+        if r["shape"].startswith("100 new"):
+            print(f"(the rerun merged {r['merged_rows']:,} of its {r['rows']:,} mention and "
+                  "event mention rows again)")
     work = PROJECT_DIR / "outputs" / "bench"
     work.mkdir(parents=True, exist_ok=True)
     (work / "shapes.json").write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")

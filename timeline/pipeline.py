@@ -40,7 +40,7 @@ import pandas as pd
 
 from . import batches
 from . import corpus as corpus_mod
-from . import events, tables
+from . import events, incremental, tables
 from .article import Article
 from .batches import Options
 
@@ -204,6 +204,13 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
     fetch = {"cache_dir": fetch_cache, "delay": fetch_delay, "timeout": fetch_timeout}
     results = None
     bar = None
+    # what this run stored, and what the changed articles had: the seeds of
+    # an incremental merge (timeline/incremental.py)
+    touched: set = set()
+    old_ranges: list = []
+    old_keys: set = set()
+    old_rows: list = []
+    merge_state = False
     try:
         if store:
             from .store import Store, code_fingerprint
@@ -211,6 +218,10 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             db = Store(store, rebuild=rebuild, fingerprint=code_fingerprint(
                 {"infer_dates": infer_dates, "undated": undated, "model": model or ""}))
             db.start_run()
+            # the store's merge is usable for an incremental merge only if no run
+            # stored articles since it was made: forgotten before this run adds
+            # any (a run stopped before its merge leaves none), made again at its end
+            merge_state = db.merged_by() == db.fingerprint
         duplicates = corpus_mod.DuplicateIndex()
         if db is not None:
             _seed_duplicates(duplicates, db)
@@ -272,27 +283,46 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             for doc_row, rows in batch_rows:
                 collect(doc_row, rows)
             if db is not None:  # one transaction per batch, each article whole
+                _note_replaced(db, [row["doc_id"] for row, _ in batch_rows], old_ranges,
+                               old_keys, old_rows)
+                if not touched:
+                    db.forget_merge()
                 db.add_many(batch_rows)
+                touched.update(row["doc_id"] for row, _ in batch_rows)
             if bar is not None:
                 bar.update(len(batch_rows))
         if bar is not None:
             bar.close()
             bar = None
 
+        merged = None
         if db is not None:
-            documents = db.documents()
-            per_article = {name: db.table(name) for name in tables.PER_ARTICLE}
+            merged = _merge_incrementally(db, touched, old_ranges, old_keys, old_rows) \
+                if merge_state else None
+        if merged is not None:
+            documents, per_article, event_table, counts["merged_rows"] = merged
+            mentions, event_mentions = per_article["mentions"], per_article["event_mentions"]
         else:
-            documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
-            per_article = {name: tables.frame(rows, tables.PER_ARTICLE[name])
-                           for name, rows in table_rows.items()}
-        mentions, event_table = events.merge(per_article["mentions"], documents)
-        # every event mention joins the events: the dated ones through their
-        # temporal expression, the others by their predicate and participants
-        event_mentions, event_table, mentions = events.merge_event_mentions(
-            per_article["event_mentions"], mentions, event_table, documents)
-        per_article["mentions"] = mentions
-        per_article["event_mentions"] = event_mentions
+            if db is not None:
+                documents = db.documents()
+                per_article = {name: db.table(name) for name in tables.PER_ARTICLE}
+            else:
+                documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
+                per_article = {name: tables.frame(rows, tables.PER_ARTICLE[name])
+                               for name, rows in table_rows.items()}
+            words: Optional[list] = [] if db is not None else None
+            mentions, event_table = events.merge(per_article["mentions"], documents,
+                                                 words_out=words)
+            # every event mention joins the events: the dated ones through their
+            # temporal expression, the others by their predicate and participants
+            event_mentions, event_table, mentions = events.merge_event_mentions(
+                per_article["event_mentions"], mentions, event_table, documents)
+            per_article["mentions"] = mentions
+            per_article["event_mentions"] = event_mentions
+            if db is not None:  # the merge's state, for the next run's incremental merge
+                db.replace_merge(event_table, incremental.event_id_rows(mentions, event_mentions),
+                                 pd.DataFrame(words, columns=["mention_id", "undated", "words"]))
+                counts["merged_rows"] = len(mentions) + len(event_mentions)
         entity_table = events.entity_table(per_article["entity_mentions"])
         reject_table = tables.frame(
             ({"input": r.input, "doc_id": r.doc_id, "reason": r.reason, "action": r.action}
@@ -310,8 +340,10 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         if counts["replaced"]:
             summary["replaced"] = counts["replaced"]
         if db is not None:
-            summary.update(new=counts["new"], changed=counts["changed"])
-            db.replace_events(event_table)
+            # how many mention and event mention rows were merged again: all of
+            # them, or the part the new and changed articles touch
+            summary.update(new=counts["new"], changed=counts["changed"],
+                           merged_rows=counts.get("merged_rows", 0))
             db.finish_run(summary)
         return Tables(documents, mentions, event_table, reject_table, summary,
                       per_article=per_article, entities=entity_table)
@@ -324,6 +356,60 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             bar.close()
         if db is not None:
             db.close()
+
+
+def _note_replaced(db, doc_ids: list, ranges: list, keys: set, rows: list) -> None:
+    """Before a batch replaces stored articles: note the date ranges, undated
+    blocks and (kind, row id) of the rows they had (the seeds of an
+    incremental merge, with the rows that will be gone)."""
+    stored = [d for d in doc_ids if db.stored_hash(d) is not None]
+    if not stored:
+        return
+    for kind, row_id, _doc, start, end, trigger, obj, _ts, _m in db.interval_rows(doc_ids=stored):
+        rows.append((kind, row_id))
+        if start:
+            ranges.append((start, end or start))
+        elif kind == "event_mention":
+            keys.add(events.event_block("", "", trigger or "", obj or "")[0])
+
+
+def _merge_incrementally(db, touched: set, old_ranges: list, old_keys: set, old_rows: list):
+    """The store's tables with only the part of the merge the new or changed
+    articles touch made again (:mod:`timeline.incremental`): (documents,
+    per-article tables, events, rows merged again), the merge state updated
+    in the store; None when the store holds no events, or the part is most
+    of the store (the whole is then merged: same tables).  Called only when
+    the store's merge was made by this code after every stored article."""
+    stored = db.counts()
+    if not stored["events"]:
+        return None
+    limit = int(incremental.WHOLE_SHARE * (stored["mentions"] + stored["event_mentions"]))
+    part = incremental.closed_part(db, touched, old_ranges, old_keys, limit=limit)
+    if part.whole:
+        return None
+    size = part.dated_size() + len(part.undated_ids)
+    rows = [("mention", i) for i in part.mention_ids] \
+        + [("event_mention", i) for i in part.event_mention_ids | part.undated_ids] \
+        + list(old_rows)
+    stale = db.event_ids_of(rows)
+    dropped_mentions = {i for k, i in old_rows if k == "mention"}
+    if size:
+        mentions, event_mentions, event_table, words = incremental.merge_part(
+            db, part, dropped_mentions)
+    else:
+        mentions = event_mentions = None
+        event_table = tables.frame([], tables.EVENT_COLUMNS + tables.EVENT_SOURCE_COLUMNS)
+        words = incremental.merge_words(None, None)
+    db.update_merge(stale, event_table, rows, incremental.event_id_rows(mentions, event_mentions),
+                    words)
+    documents = db.documents()
+    per_article = {name: db.table(name) for name in tables.PER_ARTICLE}
+    per_article["mentions"] = incremental.with_event_ids(
+        per_article["mentions"], db.event_ids("mention"), "mention_id")
+    per_article["event_mentions"] = incremental.with_event_ids(
+        per_article["event_mentions"], db.event_ids("event_mention"), "event_mention_id")
+    return documents, per_article, incremental.sorted_events(
+        tables.frame(db.stored_events(), tables.EVENT_COLUMNS + tables.EVENT_SOURCE_COLUMNS)), size
 
 
 def undated_counts(documents: pd.DataFrame, mentions: pd.DataFrame) -> dict:

@@ -56,9 +56,10 @@ import pandas as pd
 
 from . import tables
 
-SCHEMA_VERSION = "2"
-#: schema versions this code migrates from
-MIGRATES_FROM = ("1",)
+SCHEMA_VERSION = "3"
+#: schema versions this code migrates from (2 -> 3: ``row_digest`` of documents,
+#: and the event ids of the last merge kept per mention and event mention)
+MIGRATES_FROM = ("1", "2")
 
 #: SQL types of the stored columns that are not text (any table)
 _TYPES = {**{c: "BIGINT" for c in ("seq", "mseq", "n_words", "start", "end", "sentence_index",
@@ -68,7 +69,7 @@ _TYPES = {**{c: "BIGINT" for c in ("seq", "mseq", "n_words", "start", "end", "se
 _DOC_TYPES = _TYPES
 _MENTION_TYPES = _TYPES
 #: the stored columns of documents, in table order
-_DOC_COLUMNS = ["seq"] + tables.DOCUMENT_COLUMNS + ["extra", "fingerprint"]
+_DOC_COLUMNS = ["seq"] + tables.DOCUMENT_COLUMNS + ["extra", "fingerprint", "row_digest"]
 #: the row tables of the store: documents, then one per per-article table
 _PER_ARTICLE = tables.PER_ARTICLE
 REBUILD_HINT = "rerun with --rebuild to rebuild it from the corpus"
@@ -225,17 +226,33 @@ class Store:
 
     def _load_index(self) -> None:
         # DuckDB lets one process write the file, so what identifies the stored
-        # documents can be kept here: doc_id -> (seq, digest of its row, fingerprint)
+        # documents can be kept here: doc_id -> (seq, digest of its row, fingerprint).
+        # Only those columns are read (not the texts): opening costs little
+        # whatever the store's size; rows of a store from before ``row_digest``
+        # are read whole once and their digest written back.
         self._index: dict[str, tuple[int, str, Optional[str]]] = {}
         self._hashes: Counter = Counter()
         self._hash_of: dict[str, str] = {}
         #: doc_id -> stored content hash (whatever the fingerprint)
         self._content: dict[str, str] = {}
+        cursor = self._con.execute("SELECT doc_id, content_hash, row_digest, seq, fingerprint "
+                                   "FROM documents WHERE row_digest IS NOT NULL")
+        for doc_id, content_hash, digest, seq, fingerprint in cursor.fetchall():
+            self._note(doc_id, content_hash, digest, seq, fingerprint)
         cols = ", ".join(_q(c) for c in tables.DOCUMENT_COLUMNS)
-        cursor = self._con.execute(f"SELECT {cols}, extra, seq, fingerprint FROM documents")
+        cursor = self._con.execute(f"SELECT {cols}, extra, seq, fingerprint FROM documents "
+                                   "WHERE row_digest IS NULL")
+        missing = []
         for values in cursor.fetchall():
             row = self._rows_of([values[:-2]], tables.DOCUMENT_COLUMNS)[0]
-            self._remember(row, values[-2], values[-1])
+            digest = _digest(row)
+            self._note(row["doc_id"], row.get("content_hash"), digest, values[-2], values[-1])
+            missing.append([values[-2], digest])
+        if missing:
+            def work(con):
+                for seq, digest in missing:
+                    con.execute("UPDATE documents SET row_digest = ? WHERE seq = ?", [digest, seq])
+            self._transaction(work)
         self._next_seq = max((known[0] for known in self._index.values()), default=-1) + 1
 
     # --- lifecycle -------------------------------------------------------------
@@ -270,6 +287,12 @@ class Store:
                         "finished TIMESTAMP, summary VARCHAR)")
             con.execute("CREATE TABLE IF NOT EXISTS mention_events (mention_id VARCHAR, "
                         "event_id VARCHAR)")
+            # the state of the last merge, for incremental runs (timeline/incremental.py):
+            # the event of every merged row, and the words each mention is weighed by
+            con.execute("CREATE TABLE IF NOT EXISTS event_ids (kind VARCHAR, id VARCHAR, "
+                        "event_id VARCHAR)")
+            con.execute("CREATE TABLE IF NOT EXISTS merge_words (mention_id VARCHAR, "
+                        "undated BOOLEAN, words VARCHAR)")
             con.commit()
         except BaseException:
             con.rollback()
@@ -358,12 +381,16 @@ class Store:
         return self.stored_hash(doc_id) is not None
 
     def _remember(self, row: dict, seq: int, fingerprint: Optional[str]) -> None:
-        self._forget(row["doc_id"])
-        self._index[row["doc_id"]] = (seq, _digest(row), fingerprint)
-        self._content[row["doc_id"]] = row.get("content_hash")
+        self._note(row["doc_id"], row.get("content_hash"), _digest(row), seq, fingerprint)
+
+    def _note(self, doc_id: str, content_hash: Optional[str], digest: str, seq: int,
+              fingerprint: Optional[str]) -> None:
+        self._forget(doc_id)
+        self._index[doc_id] = (seq, digest, fingerprint)
+        self._content[doc_id] = content_hash
         if fingerprint == self.fingerprint:
-            self._hashes[row.get("content_hash")] += 1
-            self._hash_of[row["doc_id"]] = row.get("content_hash")
+            self._hashes[content_hash] += 1
+            self._hash_of[doc_id] = content_hash
 
     def _forget(self, doc_id: str) -> None:
         self._content.pop(doc_id, None)
@@ -414,7 +441,7 @@ class Store:
             return
         replaced = [doc_id for doc_id in batch if doc_id in self._index]
         doc_values = [[seq] + self._values(row, tables.DOCUMENT_COLUMNS, _TYPES)
-                      + [self.fingerprint] for seq, row, _ in batch.values()]
+                      + [self.fingerprint, _digest(row)] for seq, row, _ in batch.values()]
         values = {name: [[i] + self._values(r, columns, _TYPES)
                          for _, _, rows in batch.values()
                          for i, r in enumerate(rows.get(name, ()))]
@@ -563,6 +590,194 @@ class Store:
         columns = [d[0] for d in cursor.description]
         rows = [dict(zip(columns, values)) for values in cursor.fetchall()]
         return tables.frame(rows, tables.EVENT_COLUMNS if rows else columns)
+
+    # --- the state of the last merge (incremental runs, timeline/incremental.py) --------
+
+    def merged_by(self) -> Optional[str]:
+        """The fingerprint of the code whose merge the store holds (its events,
+        ``event_ids`` and ``merge_words``), or None: no merge state."""
+        row = self._con.execute("SELECT value FROM meta WHERE key = 'merged'").fetchone()
+        return row[0] if row else None
+
+    def replace_merge(self, events_df: pd.DataFrame, id_rows: list, word_rows: pd.DataFrame
+                      ) -> None:
+        """Store the merge of the whole store: the events (as
+        :meth:`replace_events`), (kind, row id, event_id) of every merged row
+        and the words of each mention (:func:`timeline.events.merge_words`),
+        and mark the merge as this code's."""
+        self.replace_events(events_df)
+        words = [[m, bool(u), w] for m, u, w in word_rows.itertuples(index=False, name=None)]
+
+        def work(con):
+            con.execute("DELETE FROM event_ids")
+            _insert(con, "event_ids", ["kind", "id", "event_id"], {}, id_rows)
+            con.execute("DELETE FROM merge_words")
+            _insert(con, "merge_words", ["mention_id", "undated", "words"],
+                    {"undated": "BOOLEAN"}, words)
+            con.execute("DELETE FROM meta WHERE key = 'merged'")
+            con.execute("INSERT INTO meta VALUES ('merged', ?)", [self.fingerprint])
+        self._transaction(work)
+
+    def forget_merge(self) -> None:
+        """Mark the stored merge as out of date (articles are about to be
+        added): the next run merges the whole store unless this one makes
+        its merge again (:meth:`replace_merge`, :meth:`update_merge`)."""
+        def work(con):
+            con.execute("DELETE FROM meta WHERE key = 'merged'")
+        self._transaction(work)
+
+    def update_merge(self, stale: set, events_df: pd.DataFrame, dropped: list, id_rows: list,
+                     word_rows: pd.DataFrame) -> None:
+        """Replace part of the stored merge in one transaction: the events
+        ``stale`` (ids) by the rows of ``events_df``, the event ids of the
+        rows ``dropped`` ((kind, row id) pairs) by ``id_rows``, and their
+        mentions' words by ``word_rows``."""
+        if not self._has_table("events"):
+            raise StoreError(f"store {self.path} holds no events to update")
+        table_columns = self._columns_of("events")
+        types = {c: t for c, t in self._con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'events'").fetchall()}
+        rows = [[_plain(r.get(c)) for c in table_columns]
+                for r in events_df.to_dict("records")]
+        pairs = []
+        for r in events_df.to_dict("records"):
+            for mention_id in str(r.get("mention_ids") or "").split(tables.LIST_SEP):
+                if mention_id:
+                    pairs.append([mention_id, str(r["event_id"])])
+        words = [[m, bool(u), w] for m, u, w in word_rows.itertuples(index=False, name=None)]
+        stale_json = json.dumps(sorted(stale), ensure_ascii=False)
+        dropped_json = json.dumps([{"kind": k, "id": i} for k, i in dropped], ensure_ascii=False)
+        mentions_json = json.dumps(sorted({i for k, i in dropped if k == "mention"}),
+                                   ensure_ascii=False)
+
+        def work(con):
+            ids = "(SELECT unnest(from_json(?, '[\"VARCHAR\"]')))"
+            con.execute(f"DELETE FROM events WHERE event_id IN {ids}", [stale_json])
+            con.execute(f"DELETE FROM mention_events WHERE event_id IN {ids}", [stale_json])
+            con.execute("DELETE FROM event_ids WHERE (kind, id) IN (SELECT (x.kind, x.id) FROM "
+                        "(SELECT unnest(from_json(?, '[{\"kind\":\"VARCHAR\",\"id\":"
+                        "\"VARCHAR\"}]')) AS x))", [dropped_json])
+            con.execute(f"DELETE FROM merge_words WHERE mention_id IN {ids}", [mentions_json])
+            _insert(con, "events", table_columns, types, rows)
+            _insert(con, "mention_events", ["mention_id", "event_id"], {}, pairs)
+            _insert(con, "event_ids", ["kind", "id", "event_id"], {}, id_rows)
+            _insert(con, "merge_words", ["mention_id", "undated", "words"],
+                    {"undated": "BOOLEAN"}, words)
+            con.execute("DELETE FROM meta WHERE key = 'merged'")
+            con.execute("INSERT INTO meta VALUES ('merged', ?)", [self.fingerprint])
+        self._transaction(work)
+
+    def event_ids(self, kind: str) -> dict:
+        """row id -> event id of the last merge, for ``kind`` "mention" or
+        "event_mention"."""
+        return dict(self._con.execute("SELECT id, event_id FROM event_ids WHERE kind = ?",
+                                      [kind]).fetchall())
+
+    def event_ids_of(self, rows: list) -> set:
+        """The event ids the last merge gave the rows ((kind, row id) pairs)."""
+        if not rows:
+            return set()
+        payload = json.dumps([{"kind": k, "id": i} for k, i in rows], ensure_ascii=False)
+        return {r[0] for r in self._con.execute(
+            "SELECT DISTINCT e.event_id FROM event_ids e JOIN (SELECT unnest(from_json(?, "
+            "'[{\"kind\":\"VARCHAR\",\"id\":\"VARCHAR\"}]')) AS x) r "
+            "ON e.kind = r.x.kind AND e.id = r.x.id", [payload]).fetchall()}
+
+    def merge_word_rows(self) -> list:
+        """(mention_id, undated, words) of every stored mention that takes part
+        in merging."""
+        return self._con.execute("SELECT mention_id, undated, words FROM merge_words").fetchall()
+
+    def stored_events(self) -> list[dict]:
+        """The stored events as row dicts (empty list if none)."""
+        if not self._has_table("events"):
+            return []
+        cursor = self._con.execute("SELECT * FROM events")
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, values)) for values in cursor.fetchall()]
+
+    _INTERVALS = {
+        "mention": ("mentions", "mention_id", "trigger_start", "NULL"),
+        "event_mention": ("event_mentions", "event_mention_id", "NULL", "mention_id"),
+    }
+
+    def interval_rows(self, doc_ids=None, ranges=None, links=None, undated_keys=None,
+                      known=(set(), set())) -> list[tuple]:
+        """Stored mention and event mention rows for :func:`timeline.incremental.
+        closed_part`, as (kind, row id, doc_id, start, end, trigger, object,
+        trigger_start, mention_id) with start and end the ISO days of the
+        row's interval (None when it has no date): the rows of ``doc_ids``,
+        or those whose interval meets one of ``ranges`` ((start, end) ISO
+        days), are linked by ``links`` (``(doc_id, trigger_start)`` of a
+        mention, ``("=", mention_id)``), or are undated event mentions of a
+        predicate key in ``undated_keys``; rows of ids in ``known`` (mention
+        ids, event mention ids) are left out."""
+        from .events import event_block
+
+        out = []
+        day = "CASE WHEN try_cast(left(date_start, 10) AS DATE) IS NOT NULL "               "THEN left(date_start, 10) END"
+        for n, (kind, (table, key, tstart, mention)) in enumerate(self._INTERVALS.items()):
+            select = (f"SELECT '{kind}' AS kind, {_q(key)} AS id, doc_id, s, CASE WHEN "
+                      "try_cast(left(date_end, 10) AS DATE) IS NOT NULL AND "
+                      "left(date_end, 10) >= s THEN left(date_end, 10) ELSE s END AS e, "
+                      f"trigger, object, {tstart} AS ts, {mention} AS mid FROM (SELECT *, "
+                      f"{day} AS s FROM {_q(table)}) t")
+            found = []
+            if doc_ids:
+                found += self._con.execute(
+                    f"{select} WHERE doc_id IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
+                    [json.dumps(sorted(doc_ids), ensure_ascii=False)]).fetchall()
+            if ranges:
+                # an interval join (DuckDB's inequality join), not a scan per range
+                payload = json.dumps([{"s": a, "e": b} for a, b in ranges])
+                found += self._con.execute(
+                    f"SELECT DISTINCT q.* FROM ({select}) q JOIN (SELECT r.s AS rs, r.e AS re "
+                    "FROM (SELECT unnest(from_json(?, '[{\"s\":\"VARCHAR\",\"e\":"
+                    "\"VARCHAR\"}]')) AS r)) x ON q.s <= x.re AND q.e >= x.rs "
+                    "WHERE q.s IS NOT NULL", [payload]).fetchall()
+            if links:
+                own = sorted(m for d, m in links if d == "=")
+                if kind == "mention":
+                    pairs = [{"d": d, "t": int(t)} for d, t in links if d != "="]
+                    if pairs:
+                        found += self._con.execute(
+                            f"{select} WHERE (doc_id, trigger_start) IN (SELECT (x.p.d, x.p.t) "
+                            "FROM (SELECT unnest(from_json(?, '[{\"d\":\"VARCHAR\",\"t\":"
+                            "\"BIGINT\"}]')) AS p) x)", [json.dumps(pairs, ensure_ascii=False)]
+                        ).fetchall()
+                column = key if kind == "mention" else "mention_id"
+                if own:
+                    found += self._con.execute(
+                        f"{select} WHERE {_q(column)} IN (SELECT unnest(from_json(?, "
+                        "'[\"VARCHAR\"]')))", [json.dumps(own, ensure_ascii=False)]).fetchall()
+            if undated_keys and kind == "event_mention":
+                pairs = self._con.execute(
+                    "SELECT DISTINCT coalesce(trigger, ''), coalesce(object, '') FROM "
+                    f"(SELECT *, {day} AS s FROM event_mentions) WHERE s IS NULL").fetchall()
+                wanted = [{"t": t, "o": o} for t, o in pairs
+                          if event_block("", "", t, o)[0] in undated_keys]
+                if wanted:
+                    found += self._con.execute(
+                        f"{select} WHERE s IS NULL AND (coalesce(trigger, ''), "
+                        "coalesce(object, '')) IN (SELECT (x.p.t, x.p.o) FROM (SELECT "
+                        "unnest(from_json(?, '[{\"t\":\"VARCHAR\",\"o\":\"VARCHAR\"}]')) AS p) x)",
+                        [json.dumps(wanted, ensure_ascii=False)]).fetchall()
+            seen = known[n]
+            out += [r for r in found if r[1] not in seen]
+        return list(dict.fromkeys(out))
+
+    def documents_of(self, doc_ids) -> pd.DataFrame:
+        """The stored documents ``doc_ids``, in store order."""
+        return tables.frame(self._document_rows(
+            "WHERE doc_id IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
+            [json.dumps(sorted(doc_ids), ensure_ascii=False)]), tables.DOCUMENT_COLUMNS)
+
+    def rows_of(self, name: str, key: str, ids) -> pd.DataFrame:
+        """The rows of per-article table ``name`` whose ``key`` is in ``ids``,
+        in the order of :meth:`table`."""
+        return self.table(name, f"m.{_q(key)} IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
+                          [json.dumps(sorted(ids), ensure_ascii=False)])
 
     def _has_table(self, name: str) -> bool:
         return self._con.execute("SELECT count(*) FROM information_schema.tables "

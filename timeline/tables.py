@@ -184,6 +184,8 @@ def frame(rows: Iterable[dict], columns: list[str]) -> pd.DataFrame:
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: the first characters of the cells :func:`neutralise` may change
+_FIRST_CHARACTERS = frozenset(FORMULA_START + ("'",))
 
 
 def neutralise(value):
@@ -266,9 +268,16 @@ def _holds_line_end(df: pd.DataFrame) -> bool:
     which every reader takes for a line end.)"""
     for col in df.columns:
         if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-            if df[col].map(lambda v: isinstance(v, str) and "\r" in v).any():
+            if any(isinstance(v, str) and "\r" in v for v in df[col].tolist()):
                 return True
     return False
+
+
+def _neutralised(values: list) -> list:
+    """:func:`neutralise` over a column's values (a fast test of the first
+    character before the full one)."""
+    first = _FIRST_CHARACTERS
+    return [neutralise(v) if isinstance(v, str) and v[:1] in first else v for v in values]
 
 
 def write_csv(df: pd.DataFrame, path: str | Path, raw: bool = False) -> Path:
@@ -281,7 +290,10 @@ def write_csv(df: pd.DataFrame, path: str | Path, raw: bool = False) -> Path:
         df = df.copy()
         for col in df.columns:
             if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-                df[col] = df[col].map(neutralise)
+                values = df[col].tolist()
+                if any(isinstance(v, str) and v[:1] in _FIRST_CHARACTERS for v in values):
+                    df[col] = pd.Series(_neutralised(values), index=df.index,
+                                        dtype=df[col].dtype)
     # a table holding a carriage return is written with every text cell
     # quoted (numbers stay bare); read back the same by any CSV reader
     quoting = csv.QUOTE_NONNUMERIC if _holds_line_end(df) else csv.QUOTE_MINIMAL

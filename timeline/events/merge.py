@@ -547,7 +547,8 @@ GRANULARITY_ORDER = ["time", "day", "week", "month", "quarter", "season", "year"
                      "century"]
 
 
-def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def merge(mentions: pd.DataFrame, documents: pd.DataFrame, word_counts: Optional[dict] = None,
+          words_out: Optional[list] = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Give mentions that report the same real-world event one ``event_id``.
 
     mentions, documents: tables shaped like mentions.csv and documents.csv
@@ -570,6 +571,15 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame
     not agree with it.  Undated mentions (rule "undated", granularity
     "reported") only merge with one another, weighted apart: with or
     without them the dated events are the same.
+
+    word_counts: the word weights of a larger corpus than ``mentions`` (see
+        :func:`merge_word_counts`), ``{undated: (rows, {word: rows holding
+        it})}`` for the dated (False) and undated (True) mentions: an
+        incremental run merges a closed part of the corpus with the weights
+        of the whole (None: the weights of ``mentions`` themselves).
+    words_out: a list to which (mention_id, undated, words) of each mention
+        taking part is appended, as :func:`merge_words` gives them (so that a
+        store keeps them without a second pass).
 
     Returns (mentions with ``event_id`` filled, events table with
     ``tables.EVENT_COLUMNS``), both independent of the order of the rows.
@@ -602,12 +612,19 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame
     # their own word weights, so that they add events and change no dated one
     undated = (frame["rule"].astype(str).eq("undated")
                | frame["granularity"].astype(str).eq("reported")).to_numpy()
-    for part in (np.flatnonzero(~undated), np.flatnonzero(undated)):
-        if len(part) < 2:
+    for kind, part in ((False, np.flatnonzero(~undated)), (True, np.flatnonzero(undated))):
+        if len(part) < 2 and words_out is None:
             continue
         sub = frame.iloc[part]
-        pairs += [(score, int(part[i]), int(part[j]))
-                  for score, i, j in candidate_pairs(sub, _vectors(sub, doc_text))]
+        lists = _word_lists(sub, doc_text)
+        if words_out is not None:
+            words_out += [(m, kind, " ".join(sorted(set(w))))
+                          for m, w in zip(sub["mention_id"].astype(str), lists)]
+        if len(part) < 2:
+            continue
+        counts = None if word_counts is None else word_counts.get(kind, (0, {}))
+        pairs += [(score, int(part[i]), int(part[j])) for score, i, j in
+                  candidate_pairs(sub, _vectors(sub, doc_text, counts, lists))]
     # canonical order: strongest pairs first, ties by mention ids
     mention_ids = frame["mention_id"].to_list()
     pairs.sort(key=lambda p: (-round(p[0], 6), mention_ids[p[1]], mention_ids[p[2]]))
@@ -829,13 +846,73 @@ def _sentence_text(row: dict, doc_text: dict, blank_mention: bool = False) -> st
     return f"{row.get('summary', '')} {row.get('text', '')}"
 
 
-def _vectors(frame: pd.DataFrame, doc_text: dict) -> list[dict]:
-    word_lists = [content_words(_sentence_text(row, doc_text))
-                  for row in tables.records(frame)]
-    df = Counter(w for words in word_lists for w in set(words))
-    n = len(word_lists)
-    idf = {w: math.log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
+def _word_lists(frame: pd.DataFrame, doc_text: dict) -> list[list[str]]:
+    return [content_words(_sentence_text(row, doc_text)) for row in tables.records(frame)]
+
+
+def _vectors(frame: pd.DataFrame, doc_text: dict, counts: Optional[tuple] = None,
+             word_lists: Optional[list] = None) -> list[dict]:
+    """TF-IDF vectors of the rows' sentences (``word_lists``: their content
+    words, if known); the document frequencies are the rows' own, or
+    ``counts`` = (rows, {word: rows holding it}) of a corpus the rows
+    belong to."""
+    if word_lists is None:
+        word_lists = _word_lists(frame, doc_text)
+    if counts is None:
+        df = Counter(w for words in word_lists for w in set(words))
+        n = len(word_lists)
+    else:
+        n, df = counts
+    idf = {w: math.log((n + 1) / (df.get(w, 0) + 1)) + 1 for words in word_lists
+           for w in words}
     return _tfidf_rows(word_lists, idf)
+
+
+def merge_words(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """The words :func:`merge` weighs, per mention taking part: columns
+    mention_id, undated (bool: the undated pseudo-mentions are weighed
+    apart) and words (the distinct content words of its sentence, joined by
+    a space).  Summed over a corpus by :func:`merge_word_counts`, they give
+    the word weights of the whole corpus to a merge of part of it."""
+    out = pd.DataFrame({"mention_id": pd.Series(dtype=object),
+                        "undated": pd.Series(dtype=bool), "words": pd.Series(dtype=object)})
+    if mentions is None or mentions.empty:
+        return out
+    mentions = mentions.copy()
+    for col in tables.MENTION_COLUMNS:
+        if col not in mentions.columns:
+            mentions[col] = ""
+    docs = documents if documents is not None else pd.DataFrame(columns=["doc_id"])
+    ids = [str(d) for d in docs.get("doc_id", [])]
+
+    def column(name: str) -> list[str]:
+        values = docs[name] if name in docs.columns else [""] * len(ids)
+        return [v if isinstance(v, str) else "" for v in values]
+    doc_text = dict(zip(ids, column("text")))
+    duplicates = {d for d, dup in zip(ids, column("duplicate_of")) if dup}
+    published = {d: p for d, p in zip(ids, map(_parse_day, column("published")))
+                 if p is not None}
+    frame = _candidates(mentions.astype(object).where(mentions.notna(), ""), duplicates,
+                        published, doc_text)
+    if frame.empty:
+        return out
+    undated = (frame["rule"].astype(str).eq("undated")
+               | frame["granularity"].astype(str).eq("reported")).to_list()
+    words = [" ".join(sorted(set(w))) for w in _word_lists(frame, doc_text)]
+    return pd.DataFrame({"mention_id": frame["mention_id"].astype(str).to_list(),
+                         "undated": undated, "words": words})
+
+
+def merge_word_counts(word_rows: Iterable[tuple[bool, str]]) -> dict:
+    """``{undated: (rows, {word: rows holding it})}`` from (undated, words)
+    pairs as :func:`merge_words` gives them: the ``word_counts`` of
+    :func:`merge`."""
+    counts: dict = {False: [0, Counter()], True: [0, Counter()]}
+    for undated, words in word_rows:
+        entry = counts[bool(undated)]
+        entry[0] += 1
+        entry[1].update(str(words or "").split())
+    return {k: (n, df) for k, (n, df) in counts.items()}
 
 
 def _number(value, default: float = 0.0) -> float:
