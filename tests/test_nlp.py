@@ -78,3 +78,20 @@ def test_last_night_is_the_evening_before(text, value):
     # the publication date may also be given as an ISO string
     article = temporal.tag(text, "2025-11-21", nlp=False)
     assert [m.value for m in article.mentions] == [value]
+
+
+def test_candidates_of_a_sentence_are_found_by_bisection_as_by_a_scan():
+    from timeline.article import Mention
+
+    text = " ".join(f"Talks {i} resumed on Monday after {i} weeks." for i in range(300))
+    article = split(Article(doc_id="long", text=text))
+    article.mentions = [Mention(start=m, end=m + 6, text="Monday")
+                        for m in range(text.find("Monday"), len(text), 1)
+                        if text.startswith("Monday", m)]
+    article.mentions.append(Mention(start=5, end=60, text=text[5:60]))  # a long one, crossing
+    index = nlp_mod._MentionIndex(article)
+    for sent in article.sentences:
+        scan = sorted((m.start - sent.start, m.end - sent.start) for m in article.mentions
+                      if m.start < sent.end and sent.start < m.end)
+        assert sorted(index.within(sent)) == scan
+    assert len(article.sentences) == 300

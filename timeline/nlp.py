@@ -8,6 +8,7 @@ the same pipeline, labels and scores.
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from typing import Iterable
 
@@ -59,6 +60,25 @@ def _load(name: str | None, fast: bool):
 TAG_ONLY_DISABLED = ("parser", "ner")
 
 
+class _MentionIndex:
+    """The temporal candidates of an article sorted by start, to find those
+    of a sentence by bisection (an article can hold tens of thousands of
+    sentences and candidates: a scan per sentence would grow with their
+    product)."""
+
+    def __init__(self, article: Article) -> None:
+        self.ordered = sorted(article.mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.ordered]
+        self.longest = max((m.end - m.start for m in self.ordered), default=0)
+
+    def within(self, sent) -> list[tuple[int, int]]:
+        """(start, end) offsets into ``sent`` of the candidates overlapping it."""
+        lo = bisect.bisect_left(self.starts, sent.start - self.longest)
+        hi = bisect.bisect_left(self.starts, sent.end)
+        return [(m.start - sent.start, m.end - sent.start) for m in self.ordered[lo:hi]
+                if m.start < sent.end and sent.start < m.end]
+
+
 def parse(articles: Iterable[Article], nlp=None, batch_size: int = 256,
           tag_rest: bool = False) -> None:
     """Parse, in one ``nlp.pipe`` stream, every sentence marked ``needs_parse``.
@@ -78,14 +98,16 @@ def parse(articles: Iterable[Article], nlp=None, batch_size: int = 256,
     windowed = getattr(nlp, "_timeline_fast", False) and "ner" in nlp.pipe_names
     stream = (nlp.pipe(texts, batch_size=batch_size, disable=["ner"]) if windowed
               else nlp.pipe(texts, batch_size=batch_size))
-    docs, dates = [], []
+    docs, dates, indexes = [], [], {}
     for (article, sent), doc in zip(todo, stream):
         sent.doc = doc
         sent.tags = None
         docs.append(doc)
         if windowed:
-            dates.append([(m.start - sent.start, m.end - sent.start) for m in article.mentions
-                          if m.start < sent.end and sent.start < m.end])
+            index = indexes.get(id(article))
+            if index is None:
+                index = indexes[id(article)] = _MentionIndex(article)
+            dates.append(index.within(sent))
     if windowed:  # the entity recogniser on the words around possible names and dates only
         from .speedups import recognise_entities
 
