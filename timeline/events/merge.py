@@ -591,20 +591,7 @@ def merge(mentions: pd.DataFrame, documents: pd.DataFrame, word_counts: Optional
     mentions["event_id"] = ""
     if mentions.empty:
         return mentions, tables.frame([], tables.EVENT_COLUMNS)
-    docs = documents if documents is not None else pd.DataFrame(columns=["doc_id"])
-    ids = [str(d) for d in docs.get("doc_id", [])]
-
-    def column(name: str) -> list[str]:
-        values = docs[name] if name in docs.columns else [""] * len(ids)
-        return [v if isinstance(v, str) else "" for v in values]
-    doc_text = dict(zip(ids, column("text")))
-    doc_source = dict(zip(ids, column("source")))
-    duplicates = {d for d, dup in zip(ids, column("duplicate_of")) if dup}
-
-    published = {d: p for d, p in zip(ids, map(_parse_day, column("published")))
-                 if p is not None}
-    frame = _candidates(mentions.astype(object).where(mentions.notna(), ""), duplicates,
-                        published, doc_text)
+    frame, doc_text, doc_source = _merge_candidates(mentions, documents)
     if frame.empty:
         return mentions, tables.frame([], tables.EVENT_COLUMNS)
     pairs = []
@@ -737,6 +724,27 @@ def _party_keys(actors: str, entities: str, summary: str, object_text: str) -> s
         if name and name in described:
             keys |= _name_keys(name)
     return keys
+
+
+def _merge_candidates(mentions: pd.DataFrame, documents: Optional[pd.DataFrame]
+                      ) -> tuple[pd.DataFrame, dict, dict]:
+    """What :func:`merge` and :func:`merge_words` start from: the candidate
+    frame (:func:`_candidates`) of ``mentions`` given their documents, and
+    the documents' texts and sources by doc_id."""
+    docs = documents if documents is not None else pd.DataFrame(columns=["doc_id"])
+    ids = [str(d) for d in docs.get("doc_id", [])]
+
+    def column(name: str) -> list[str]:
+        values = docs[name] if name in docs.columns else [""] * len(ids)
+        return [v if isinstance(v, str) else "" for v in values]
+    doc_text = dict(zip(ids, column("text")))
+    doc_source = dict(zip(ids, column("source")))
+    duplicates = {d for d, dup in zip(ids, column("duplicate_of")) if dup}
+    published = {d: p for d, p in zip(ids, map(_parse_day, column("published")))
+                 if p is not None}
+    frame = _candidates(mentions.astype(object).where(mentions.notna(), ""), duplicates,
+                        published, doc_text)
+    return frame, doc_text, doc_source
 
 
 def _candidates(mentions: pd.DataFrame, duplicates: set,
@@ -882,18 +890,7 @@ def merge_words(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame
     for col in tables.MENTION_COLUMNS:
         if col not in mentions.columns:
             mentions[col] = ""
-    docs = documents if documents is not None else pd.DataFrame(columns=["doc_id"])
-    ids = [str(d) for d in docs.get("doc_id", [])]
-
-    def column(name: str) -> list[str]:
-        values = docs[name] if name in docs.columns else [""] * len(ids)
-        return [v if isinstance(v, str) else "" for v in values]
-    doc_text = dict(zip(ids, column("text")))
-    duplicates = {d for d, dup in zip(ids, column("duplicate_of")) if dup}
-    published = {d: p for d, p in zip(ids, map(_parse_day, column("published")))
-                 if p is not None}
-    frame = _candidates(mentions.astype(object).where(mentions.notna(), ""), duplicates,
-                        published, doc_text)
+    frame, doc_text, _sources = _merge_candidates(mentions, documents)
     if frame.empty:
         return out
     undated = (frame["rule"].astype(str).eq("undated")
