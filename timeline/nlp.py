@@ -84,7 +84,10 @@ def parse(articles: Iterable[Article], nlp=None, batch_size: int = 256,
     """Parse, in one ``nlp.pipe`` stream, every sentence marked ``needs_parse``.
 
     Each parsed sentence gets its spaCy ``Doc`` in ``sentence.doc``; the
-    others keep ``None``.  With ``tag_rest``, the other sentences go through
+    others keep ``None``.  With the pipeline of :func:`load` (``fast``), the
+    entity recogniser runs afterwards on the words around possible names and
+    the article's temporal candidates only
+    (:func:`timeline.speedups.recognise_entities`).  With ``tag_rest``, the other sentences go through
     a second stream with the parser and the entity recogniser switched off
     (about a third of the full pipeline's cost) and get that ``Doc`` in
     ``sentence.tags``: part-of-speech tags and lemmas, no dependencies, no

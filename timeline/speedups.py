@@ -91,7 +91,9 @@ class AttributeTable:
 
     def __init__(self, ruler) -> None:
         from spacy.matcher import Matcher
+        from spacy.tokens._retokenize import set_token_attrs
 
+        self._set = set_token_attrs
         self.ruler = ruler
         self.single: list[tuple[int, list[list[tuple[Callable, Callable]]]]] = []
         self.keys: list[str] = []
@@ -134,8 +136,7 @@ class AttributeTable:
         return found
 
     def __call__(self, doc):
-        from spacy.tokens._retokenize import set_token_attrs
-
+        set_token_attrs = self._set
         extra: dict[int, list[int]] = {}
         if self.has_multi:
             for match_id, start, end in self.multi(doc, allow_missing=True):
