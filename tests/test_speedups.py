@@ -12,6 +12,7 @@ SENTENCES = [
     "Shares of Apple Inc. fell 3.2 percent to $187.50 in New York trading.",
     "Whaddya want?\n\nCannot. I'm here, you're there, y'all know 'tis so.",
     "Dmitry Peskov told reporters in Moscow that Kiev had received the plan.",
+    "There were five of them, and there is more to come, c'mon, they got ta go.",
 ]
 
 
@@ -71,6 +72,24 @@ def test_later_patterns_win_and_several_token_patterns_apply():
                    ("X", ""), ("", "")]
 
 
+def test_the_table_holds_a_row_per_kind_of_token_not_per_word():
+    patterns = [
+        {"patterns": [[{"LOWER": "beta"}]], "attrs": {"POS": "VERB"}},
+        {"patterns": [[{"LOWER": {"REGEX": "^eps"}}]], "attrs": {"POS": "ADJ"}},
+        {"patterns": [[{"LOWER": {"NOT_IN": ["beta", "epsilon"]}}]], "attrs": {"POS": "X"}},
+    ]
+    plain = _ruled(patterns)
+    fast = _ruled(patterns)
+    speed_up(fast)
+    words = [f"word{i}" for i in range(200)]
+    text = " ".join(words + ["beta", "Epsilon", "epsilons", "BETA"])
+    got = [(t.text, t.pos_) for t in fast(text)]
+    assert got == [(t.text, t.pos_) for t in plain(text)]
+    assert got[-4:] == [("beta", "VERB"), ("Epsilon", "ADJ"), ("epsilons", "X"), ("BETA", "VERB")]
+    # 200 words no pattern names share one row; each word a pattern names or matches has its own
+    assert len(fast.get_pipe("attribute_ruler")._table) == 4
+
+
 def test_a_pattern_the_table_cannot_replay_keeps_the_ruler():
     nlp = _ruled([{"patterns": [[{"LENGTH": 5}]], "attrs": {"POS": "NOUN"}}])
     speed_up(nlp)
@@ -123,3 +142,26 @@ def test_temporal_expressions_are_recognised_as_dates_when_given():
     given = _windowed(nlp, text, also=[(start, start + len("last week"))])
     assert "last week" not in [e.text for e in without.ents]
     assert ("last week", "DATE") in [(e.text, e.label_) for e in given.ents]
+
+
+def test_the_entity_recogniser_with_a_beam_of_one_finds_what_the_greedy_one_finds():
+    from timeline.speedups import BeamOfOne
+
+    fast = nlp_mod.load()
+    plain = nlp_mod.load(fast=False)
+    assert type(fast.get_pipe("ner")) is BeamOfOne
+    texts = ["Dmitry Peskov told reporters in Moscow on Friday that the Kremlin had not seen the plan.",
+             "Apple Inc. sold 3 million iPhones in the first week of September, Tim Cook said.",
+             "The International Atomic Energy Agency (IAEA) sent 12 inspectors to Iran last month.",
+             "", "no names here at all.",
+             "Shares of General Motors fell 4 % to $ 31.20 on the New York Stock Exchange."]
+    docs = [fast.make_doc(t) for t in texts]
+    for name in ("tok2vec", "tagger", "parser"):
+        docs = list(fast.get_pipe(name).pipe(docs))
+    got = [[(e.text, e.label_) for e in d.ents] for d in fast.get_pipe("ner").pipe(docs, batch_size=4)]
+    want = [[(e.text, e.label_) for e in d.ents] for d in plain.pipe(texts)]
+    assert got == want
+    assert ("Dmitry Peskov", "PERSON") in got[0] and got[3] == []
+    one = fast.get_pipe("ner")(fast.get_pipe("parser")(fast.get_pipe("tagger")(
+        fast.get_pipe("tok2vec")(fast.make_doc(texts[1])))))
+    assert [(e.text, e.label_) for e in one.ents] == want[1]
