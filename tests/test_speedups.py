@@ -13,6 +13,7 @@ SENTENCES = [
     "Whaddya want?\n\nCannot. I'm here, you're there, y'all know 'tis so.",
     "Dmitry Peskov told reporters in Moscow that Kiev had received the plan.",
     "There were five of them, and there is more to come, c'mon, they got ta go.",
+    "The geese had flown farther than the oxen, whose herders were running the fastest races.",
 ]
 
 
@@ -165,3 +166,14 @@ def test_the_entity_recogniser_with_a_beam_of_one_finds_what_the_greedy_one_find
     one = fast.get_pipe("ner")(fast.get_pipe("parser")(fast.get_pipe("tagger")(
         fast.get_pipe("tok2vec")(fast.make_doc(texts[1])))))
     assert [(e.text, e.label_) for e in one.ents] == want[1]
+
+
+def test_the_lemmatizer_word_lists_become_sets_and_lemmas_stay_the_same():
+    fast = nlp_mod.load()
+    plain = nlp_mod.load(fast=False)
+    table = fast.get_pipe("lemmatizer").lemmatizer.lookups.get_table("lemma_index")
+    assert all(isinstance(words, frozenset) for words in table.values())
+    assert all(isinstance(words, list)
+               for words in plain.get_pipe("lemmatizer").lookups.get_table("lemma_index").values())
+    text = "Wolves were hunting the sheep the shepherds had fed, and the mice ran; she writes, they wrote."
+    assert [t.lemma_ for t in fast(text)] == [t.lemma_ for t in plain(text)]

@@ -291,6 +291,21 @@ class AttributeTable:
             doc.from_array(self._written, values)
         return doc
 
+def _index_as_sets(lemmatizer) -> None:
+    """Make the lemmatizer's word lists (``lemma_index``: the known words of
+    each part of speech, tens of thousands of nouns) sets: the rules only
+    ask whether a form is among them, which a list answers by reading it
+    through.  The answers are the same."""
+    lookups = getattr(lemmatizer, "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return
+    table = lookups.get_table("lemma_index")
+    for key in list(table.keys()):
+        words = table[key]
+        if isinstance(words, list):
+            table[key] = frozenset(words)
+
+
 class LemmaTable:
     """spaCy's rule lemmatizer replayed from a memo of its answers.
 
@@ -307,6 +322,7 @@ class LemmaTable:
         from spacy.attrs import LEMMA, MORPH, ORTH, POS
 
         self.lemmatizer = lemmatizer
+        _index_as_sets(lemmatizer)
         self._read = [ORTH, POS, MORPH, LEMMA]
         self._lemma = [LEMMA]
         self._strings = lemmatizer.vocab.strings
