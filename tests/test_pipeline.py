@@ -1,7 +1,9 @@
 """The whole extraction on the seed corpus."""
 
 import csv
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +122,58 @@ def test_a_stage_failing_on_one_article_loses_nothing_else(tmp_path, monkeypatch
     assert set(result.mentions.doc_id) == {"good"}
     reject = result.rejects.set_index("doc_id").loc["bad"]
     assert "KeyError" in reject.reason and reject.action == "kept without mentions"
+
+
+_ORIGINAL: list = []
+
+
+def _marked_worker_batch(articles):
+    """A worker's batch, each documents.csv row marked with the worker's pid."""
+    rows = _ORIGINAL[-1](articles)
+    for row, _tables in rows:
+        row["title"] = f"processed in {os.getpid()}"
+    return rows
+
+
+def test_workers_start_forked_with_the_model_this_process_loaded(monkeypatch):
+    import spacy
+
+    from timeline import batches, nlp as nlp_mod
+
+    if batches._start_method() != "fork":
+        pytest.skip("workers are spawned on this platform")
+    nlp_mod.load()  # loaded here: the forked workers find it loaded
+
+    def no_second_load(*args, **kwargs):
+        raise RuntimeError("a worker loaded the model again")
+
+    monkeypatch.setattr(spacy, "load", no_second_load)
+    one = pipeline.extract(SEEDS, workers=1, batch_size=3, progress=False)
+    # what this process changed, a forked worker has too (a spawned one would not)
+    _ORIGINAL.append(batches._worker_batch)
+    monkeypatch.setattr(batches, "_worker_batch", _marked_worker_batch)
+    two = pipeline.extract(SEEDS, workers=2, batch_size=3, progress=False)
+    pids = {t.split()[-1] for t in two.documents["title"]}
+    assert all(t.startswith("processed in ") for t in two.documents["title"])
+    assert str(os.getpid()) not in pids and 1 <= len(pids) <= 2
+    assert two.mentions.equals(one.mentions) and len(two.event_mentions) == len(one.event_mentions)
+
+
+def test_a_worker_uses_one_blas_thread_whatever_the_library_was_set_to():
+    import subprocess
+    import sys
+
+    code = ("import ctypes, numpy\n"
+            "from timeline.batches import _one_blas_thread\n"
+            "paths = [l.split()[-1] for l in open('/proc/self/maps') if 'openblas' in l.lower()]\n"
+            "lib = ctypes.CDLL(paths[0])\n"
+            "get = getattr(lib, 'scipy_openblas_get_num_threads64_', None) or lib.openblas_get_num_threads\n"
+            "before = get(); _one_blas_thread(); print(before, get())\n")
+    env = {k: v for k, v in os.environ.items() if "NUM_THREADS" not in k}
+    env.update(OPENBLAS_NUM_THREADS="2", PYTHONPATH=str(Path(pipeline.__file__).parents[1]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=120)
+    if done.returncode != 0 and "IndexError" in done.stderr:
+        pytest.skip("numpy uses no OpenBLAS here")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "1"]

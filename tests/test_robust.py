@@ -177,14 +177,23 @@ def _start(command: list[str]) -> subprocess.Popen:
                             env=env, start_new_session=True)
 
 
+def _is_worker(pid: int) -> bool:
+    """A worker process of the pool (forked: the main process's command
+    line; spawned: multiprocessing's), not its resource tracker."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"resource_tracker" not in cmdline and b"forkserver" not in cmdline
+
+
 def _wait_for_workers(child: subprocess.Popen, store: Path, timeout: float = 240) -> list[int]:
     """Wait until the run has stored a batch (the workers are busy), then
     return the worker pids."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert child.poll() is None, child.communicate()
-        workers = [p for p in _children(child.pid)
-                   if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        workers = [p for p in _children(child.pid) if _is_worker(p)]
         if len(workers) >= 2 and _stored_documents(store) > 0:
             return workers
         time.sleep(0.5)

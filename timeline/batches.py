@@ -9,7 +9,7 @@ inside a guard: an article on which one fails loses only its mentions, never
 its batch.
 :func:`rows_of_batch` keeps only the rows of a processed batch (the parses
 are dropped), and :func:`map_batches` runs batches here or in ``workers``
-spawned processes (a :class:`concurrent.futures.ProcessPoolExecutor`),
+worker processes (a :class:`concurrent.futures.ProcessPoolExecutor`),
 yielding results in corpus order.  A worker that dies (kill -9, the OOM
 killer) stops the run with :class:`WorkerDied`, naming the batch, instead of
 waiting for it for ever.
@@ -149,10 +149,54 @@ SINGLE_THREAD_ENV = {name: "1" for name in (
 
 def _worker_init(model: Optional[str], options: Options) -> None:
     # Ctrl-C reaches the whole process group: the main process alone handles
-    # it (and stops the workers), so a worker prints no traceback
+    # it (and stops the workers), so a worker prints no traceback; a forked
+    # worker ends on SIGTERM as a process does, not with the main process's
+    # handler
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER["nlp"] = nlp_mod.load(model)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _one_blas_thread()
+    _WORKER["nlp"] = nlp_mod.load(model)  # a forked worker has it if the main process had it
     _WORKER["options"] = options
+
+
+def _one_blas_thread() -> None:
+    """One BLAS thread in this process, as :data:`SINGLE_THREAD_ENV` gives a
+    process that starts anew: a forked worker inherits the main process's
+    BLAS library already set up, whatever its environment says now.  Best
+    effort: the OpenBLAS loaded by numpy is found among the libraries of the
+    process and asked by name; nothing happens if there is none."""
+    import ctypes
+
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as handle:
+            paths = {line.split()[-1] for line in handle
+                     if "openblas" in line.lower() and ".so" in line.split()[-1]}
+    except OSError:
+        return
+    for path in sorted(paths):
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_",
+                     "openblas_set_num_threads", "scipy_openblas_set_num_threads"):
+            setter = getattr(library, name, None)
+            if setter is not None:
+                setter(1)
+                break
+
+
+def _start_method() -> str:
+    """How worker processes start: forked on Linux (they begin at once with
+    the modules this process has imported, and the model and temporal rules
+    if it has loaded them: no import or model load of their own), spawned
+    elsewhere (forking is not safe on macOS)."""
+    import multiprocessing as mp
+    import sys
+
+    if sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods():
+        return "fork"
+    return "spawn"
 
 
 def _worker_batch(articles: list[Article]) -> list[ArticleRows]:
@@ -181,8 +225,9 @@ def _stop(executor) -> None:
 def map_batches(batches: Iterable[list[Article]], options: Options, model: Optional[str] = None,
                 workers: int = 1) -> Iterator[list[ArticleRows]]:
     """Process batches on this machine, in order: in this process, or in
-    ``workers`` processes that each load the model once, at most two batches
-    per worker in flight.  Raises :class:`WorkerDied` if a worker ends
+    ``workers`` processes (forked on Linux, see :func:`_start_method`) that
+    each have the model loaded once, at most two batches per worker in
+    flight.  Raises :class:`WorkerDied` if a worker ends
     without returning its batch.  A corpus of one batch is processed in this
     process whatever ``workers`` says: starting workers would cost more than
     it saves."""
@@ -200,9 +245,9 @@ def map_batches(batches: Iterable[list[Article]], options: Options, model: Optio
     from concurrent.futures.process import BrokenProcessPool
 
     saved = {name: os.environ.get(name) for name in SINGLE_THREAD_ENV}
-    os.environ.update(SINGLE_THREAD_ENV)  # inherited by the spawned workers only
+    os.environ.update(SINGLE_THREAD_ENV)  # read by a spawned worker's BLAS as it starts
     try:
-        executor = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
+        executor = ProcessPoolExecutor(workers, mp_context=mp.get_context(_start_method()),
                                        initializer=_worker_init, initargs=(model, options))
     finally:
         for name, value in saved.items():

@@ -28,6 +28,7 @@ from .lexicon import lexicon, merge_settings
 _WORD = re.compile(r"[a-z][a-z’'\-]*[a-z]|[a-z]")
 
 
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     """A crude stem: enough to meet "talks"/"talk", "agreed"/"agree"."""
     word = word.replace("’", "'").split("'")[0]
@@ -147,6 +148,7 @@ def _name_keys(cell: str) -> set[str]:
     return keys
 
 
+@lru_cache(maxsize=1 << 16)
 def actor_keys(cell: str) -> frozenset:
     """The keys :func:`actors_meet` compares: :func:`_name_keys`, plus
     ``"=word"`` for a lone capitalised name and ``"+word"`` for the other
@@ -165,10 +167,16 @@ def actor_keys(cell: str) -> frozenset:
 
 def actors_meet(a: frozenset, b: frozenset) -> bool:
     """Whether two mentions' :func:`actor_keys` name a common actor."""
-    if any(k[:1] not in ("=", "+") for k in a & b):
-        return True
-    return any(k[:1] == "=" and "+" + k[1:] in other
-               for keys, other in ((a, b), (b, a)) for k in keys)
+    if not a or not b:
+        return False
+    for k in a & b:
+        if k[:1] not in ("=", "+"):
+            return True
+    for keys, other in ((a, b), (b, a)):
+        for k in keys:
+            if k[:1] == "=" and "+" + k[1:] in other:
+                return True
+    return False
 
 
 def _split(cell) -> list[str]:
@@ -706,13 +714,15 @@ def is_deadline(text: str, start: int, end: int, sentence_start: int, sentence_e
     return any(w in nouns for w in left_words + right_words)
 
 
-def object_words(object_text: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def object_words(object_text: str) -> frozenset[str]:
     """The content words of an object compared in merging, less the words
     that name a predicate ("talks" in "for talks", "visit"): two objects
     that share only those share no participant or thing."""
     lex = lexicon()
-    return {w for w in content_words(object_text)
-            if not any(f in lex.synonyms or f in lex.event_nouns for f in _lemma_forms(w))}
+    return frozenset(w for w in content_words(object_text)
+                     if not any(f in lex.synonyms or f in lex.event_nouns
+                                for f in _lemma_forms(w)))
 
 
 def _party_keys(actors: str, entities: str, summary: str, object_text: str) -> set[str]:
@@ -1143,7 +1153,7 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
                               index=frame.index, dtype=object)
     frame["_actor_keys"] = [actor_keys(a) if act else frozenset()
                             for a, act in zip(frame["actors"].astype(str), active)]
-    frame["_object_words"] = [object_words(o) if act else set()
+    frame["_object_words"] = [object_words(o) if act else frozenset()
                               for o, act in zip(frame["object"].astype(str), active)]
     frame["_weak"] = [str(s) in ("reported", "none", "") for s in frame["date_source"]]
     frame["_reporting"] = [str(t).lower() in lex.reporting for t in frame["trigger"]]
