@@ -217,13 +217,19 @@ class Coreference(NameIndex):
         starts = sorted(s for s, _ in covered)
         ends = {s: e for s, e in covered}
         out = []
+        from spacy.attrs import ENT_TYPE, POS
+        from spacy.symbols import PROPN
+
         for sent in article.sentences:
             if sent.doc is None:
                 continue
-            for tok in sent.doc:
-                if tok.pos_ != "PROPN" or tok.ent_type_ or (
-                        tok.dep_ in ("compound", "flat") and tok.head.pos_ == "PROPN"
-                        and tok.head.i != tok.i):
+            # the proper nouns no entity covers, read from the doc's arrays
+            bare = [i for i, (pos, ent) in enumerate(sent.doc.to_array([POS, ENT_TYPE]).tolist())
+                    if pos == PROPN and not ent]
+            for i in bare:
+                tok = sent.doc[i]
+                if tok.dep_ in ("compound", "flat") and tok.head.pos_ == "PROPN" \
+                        and tok.head.i != tok.i:
                     continue
                 first, last = _name_run(tok)
                 start = sent.start + first.idx

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Iterator, Optional
 
 from ..article import Article, EventMention
 from .lexicon import _toml, lexicon
@@ -608,7 +608,7 @@ def _noun_complement(tok) -> bool:
     return tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in rules().noun_complement_words
 
 
-def event_pos(tok) -> Optional[str]:
+def event_pos(tok, parsed: Optional[bool] = None) -> Optional[str]:
     """The part of speech under which ``tok`` is an event mention, or None:
 
     * "VERB": a verb (no auxiliary, see spaCy's AUX) not in one of the
@@ -619,8 +619,12 @@ def event_pos(tok) -> Optional[str]:
     * "ADJ": an adjective predicated by a copula ("is dead", "remained
       available") that is listed as a state or is a participle
       ("pleased", "prepared").
+
+    ``parsed`` says whether the token's sentence has a dependency parse
+    (read from the doc when not given).  Only a VERB, a NOUN or an ADJ is
+    ever an event mention (:data:`EVENT_POS`).
     """
-    if not tok.doc.has_annotation("DEP"):
+    if not (tok.doc.has_annotation("DEP") if parsed is None else parsed):
         return tagged_event_pos(tok)
     r = rules()
     if tok.pos_ == "VERB":
@@ -841,6 +845,24 @@ def _explicit(article: Article) -> dict[int, int]:
     return out
 
 
+#: the parts of speech an event mention can have (:func:`event_pos`)
+EVENT_POS = ("VERB", "NOUN", "ADJ")
+
+
+def _candidates(doc, offset: int, explicit: dict) -> Iterator:
+    """The tokens of ``doc`` (a sentence starting at ``offset`` in its
+    article) that can be event mentions: those of :data:`EVENT_POS`, and
+    those a temporal expression dates (``explicit``: article offsets).  Read
+    from the doc's arrays, so the other tokens cost nothing."""
+    from spacy.attrs import IDX, POS
+    from spacy.symbols import IDS as SYMBOLS
+
+    wanted = {SYMBOLS[p] for p in EVENT_POS}
+    for i, (pos, idx) in enumerate(doc.to_array([POS, IDX]).tolist()):
+        if pos in wanted or offset + idx in explicit:
+            yield doc[i]
+
+
 def find_events(article: Article) -> Article:
     """Fill ``article.event_mentions`` with every event mention of its
     sentences (parsed, or tagged only: see :func:`tagged_event_pos`), in
@@ -867,10 +889,10 @@ def find_events(article: Article) -> Article:
         if doc is None:
             continue
         parsed = doc.has_annotation("DEP")
-        for tok in doc:
+        for tok in _candidates(doc, sent.start, explicit):
             start = sent.start + tok.idx
             k = explicit.get(start, -1)
-            pos = event_pos(tok)
+            pos = event_pos(tok, parsed)
             if pos is None and k >= 0 and not (
                     anchored_verbs_detected and tok.pos_ in ("VERB", "AUX")):
                 # the predicate a temporal expression dates, though the

@@ -235,6 +235,11 @@ def _noun_phrase(tok, limit: int = 8, keep_det: bool = False) -> str:
     return _shorten(toks, limit)
 
 
+_SPACES = re.compile(r"\s+")
+_SPACE_BEFORE = re.compile(r"\s+([,.;:!?’”)])")  # no space before a closing mark
+_SPACE_AFTER = re.compile(r"([“‘(])\s+")        # nor after an opening one
+
+
 def _join(tokens) -> str:
     """The text of tokens in order, with their own spacing."""
     out = []
@@ -244,9 +249,9 @@ def _join(tokens) -> str:
             out.append(" ")
         out.append(t.text_with_ws)
         prev = t
-    text = re.sub(r"\s+", " ", "".join(out)).strip()
-    text = re.sub(r"\s+([,.;:!?’”)])", r"\1", text)
-    text = re.sub(r"([“‘(])\s+", r"\1", text)
+    text = _SPACES.sub(" ", "".join(out)).strip()
+    text = _SPACE_BEFORE.sub(r"\1", text)
+    text = _SPACE_AFTER.sub(r"\1", text)
     text = text.strip(" ,;:–—-\"“”‘’'`")
     # a quote mark left alone after trimming
     if text.count("“") != text.count("”"):
