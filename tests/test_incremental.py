@@ -177,3 +177,61 @@ def test_a_run_stopped_before_its_merge_leaves_the_next_to_merge_the_whole(
     pipeline.extract(write(tmp_path / "h.jsonl", base + [article(30), article(31), article(50)]),
                      store=store, progress=False)
     assert len(parts) == 1
+
+
+# --- little work: no worker processes ----------------------------------------------------
+
+
+def test_look_ahead_reads_until_there_is_work_for_workers(monkeypatch):
+    from timeline import batches
+    from timeline.article import Article
+
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", 100)
+    monkeypatch.setattr(batches, "IN_PROCESS_ARTICLES", 6)
+
+    def stream(sizes):
+        return iter([[Article(doc_id=f"d{i}{j}", text="x" * n) for j, n in enumerate(b)]
+                     for i, b in enumerate(sizes)])
+    rest = stream([[30, 30], [30], [50], [999]])
+    ahead, enough = batches._look_ahead(rest)
+    assert enough and len(ahead) == 3            # 140 characters in three batches ...
+    assert [a.doc_id for a in next(rest)] == ["d30"]   # ... the rest left unread
+    assert batches._look_ahead(stream([[30], [30], [30]])) [1] is False   # 90 characters
+    assert batches._look_ahead(stream([[999]]))[1] is False               # one batch
+    assert batches._look_ahead(stream([[1] * 4, [1] * 4]))[1] is True     # 8 articles
+
+
+def test_a_small_rerun_starts_no_worker_and_gives_the_tables_of_workers(tmp_path, monkeypatch):
+    """A store run whose new articles are little work processes them in the
+    main process whatever ``workers`` says, with the tables a run with
+    worker processes gives."""
+    import concurrent.futures
+
+    from timeline import batches
+
+    pools = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    def counted(*args, **kwargs):
+        pools.append(args)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
+    threshold = batches.IN_PROCESS_CHARS
+    base = [article(i) for i in range(12)]
+    grown = base + [overlapping(100, 5), article(40), article(41)]
+    store = tmp_path / "s.duckdb"
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", 0)   # the first run: workers
+    pipeline.extract(write(tmp_path / "base.jsonl", base), store=store, workers=2,
+                     batch_size=4, progress=False)
+    assert len(pools) == 1
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", threshold)
+    result = pipeline.extract(write(tmp_path / "grown.jsonl", grown), store=store, workers=2,
+                              batch_size=1, progress=False)
+    assert result.summary["new"] == 3 and len(pools) == 1     # three batches, no worker
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", 0)
+    whole = pipeline.extract(tmp_path / "grown.jsonl", store=tmp_path / "fresh.duckdb",
+                             workers=2, batch_size=4, progress=False)
+    assert len(pools) == 2
+    small, clean = outputs(result, tmp_path / "small"), outputs(whole, tmp_path / "whole")
+    for name in CSVS:
+        assert small[name] == clean[name], name
