@@ -235,3 +235,48 @@ def test_a_small_rerun_starts_no_worker_and_gives_the_tables_of_workers(tmp_path
     small, clean = outputs(result, tmp_path / "small"), outputs(whole, tmp_path / "whole")
     for name in CSVS:
         assert small[name] == clean[name], name
+
+
+# --- the duplicate index of a store run ----------------------------------------------------
+
+
+def test_a_rerun_checks_only_the_new_articles_for_duplicates(tmp_path, monkeypatch):
+    """The stored originals seed the duplicate index unchecked, and an
+    unchanged one is not checked again; a new copy of a stored article, and
+    a copy of one that left the corpus, are still found."""
+    from timeline import corpus
+
+    checked = []
+    real = corpus.DuplicateIndex.check
+
+    def spy(self, item):
+        checked.append(item.doc_id)
+        return real(self, item)
+    monkeypatch.setattr(corpus.DuplicateIndex, "check", spy)
+    base = [article(i) for i in range(6)]
+    store = tmp_path / "s.duckdb"
+    pipeline.extract(write(tmp_path / "b.jsonl", base), store=store, progress=False)
+    assert len(checked) == 6
+    checked.clear()
+    copy = dict(article(4), id="copy4")
+    gone = dict(article(0), id="back0")
+    grown = base[1:] + [article(20), copy, gone]      # a000 left the corpus
+    result = pipeline.extract(write(tmp_path / "g.jsonl", grown), store=store, progress=False)
+    assert checked == ["a020", "copy4", "back0"]
+    docs = result.documents.set_index("doc_id")
+    assert docs.loc["copy4", "duplicate_of"] == "a004"
+    assert docs.loc["back0", "duplicate_of"] == "a000"
+    assert result.summary["duplicates"] == 2
+
+
+def test_duplicate_index_add_indexes_unchecked():
+    from timeline.article import Article
+    from timeline.corpus import DuplicateIndex
+
+    index = DuplicateIndex()
+    text = "The council approved the budget for the harbour on Monday after a long debate."
+    assert index.add("a", text) is True
+    assert index.add("b", text.upper()) is False        # the same words: not the first
+    assert index.check(Article(doc_id="a", text=text)) == "a"
+    assert index.check(Article(doc_id="c", text="Title. " + text)) == "a"
+    assert len(index) == 2

@@ -200,6 +200,8 @@ class Store:
                                  f"({error.strerror or error})") from None
         try:
             self._con = duckdb.connect(self.path)
+            # DuckDB draws a progress bar on stdout for a long query: not ours to show
+            self._con.execute("SET enable_progress_bar = false")
         except duckdb.IOException as error:
             message = str(error)
             if "lock" in message.lower():
@@ -510,9 +512,9 @@ class Store:
         return self._rows(cursor, tables.DOCUMENT_COLUMNS)
 
     def original_texts(self):
-        """(doc_id, text) of every stored article that is no duplicate, in
-        table order (streamed), e.g. to seed a duplicate index."""
-        cursor = self._con.execute("SELECT doc_id, text FROM documents "
+        """(doc_id, text, content_hash) of every stored article that is no
+        duplicate, in table order (streamed), e.g. to seed a duplicate index."""
+        cursor = self._con.execute("SELECT doc_id, text, content_hash FROM documents "
                                    "WHERE coalesce(duplicate_of, '') = '' ORDER BY seq")
         while True:
             rows = cursor.fetchmany(1000)

@@ -100,6 +100,17 @@ class DuplicateIndex:
         self._add(article.doc_id, exact, grams)
         return ""
 
+    def add(self, doc_id: str, text: str) -> bool:
+        """Index ``text`` as an original without checking it against the
+        articles indexed so far (e.g. an article a store holds as an original:
+        it was checked when it was stored).  Returns whether it is the first
+        indexed with its word sequence: :meth:`check` of the same text then
+        returns ``doc_id``, and changes nothing."""
+        exact, grams = self.shingles(text)
+        first = exact not in self._exact
+        self._add(doc_id, exact, grams)
+        return first
+
     def _add(self, doc_id: str, exact: int, grams: set[int]) -> None:
         number = len(self._ids)
         self._ids.append(doc_id)
