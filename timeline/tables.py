@@ -268,9 +268,29 @@ def _holds_line_end(df: pd.DataFrame) -> bool:
     which every reader takes for a line end.)"""
     for col in df.columns:
         if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-            if any(isinstance(v, str) and "\r" in v for v in df[col].tolist()):
+            if "\r" in _joined(df[col].tolist()):
                 return True
     return False
+
+
+#: what :func:`_joined` puts between two cells
+_CELL_SEP = "\x00"
+
+
+def _joined(values: list) -> str:
+    """The text cells of a column joined by :data:`_CELL_SEP` (one string to
+    search in C instead of a Python loop over the cells)."""
+    try:
+        return _CELL_SEP.join(values)
+    except TypeError:  # not only text: NaN, None, numbers
+        return _CELL_SEP.join([v for v in values if isinstance(v, str)])
+
+
+def _may_start_with(joined: str, characters) -> bool:
+    """Might a cell of :func:`_joined` text start with one of ``characters``?
+    (Never a wrong no; a yes may come from a separator inside a cell, and
+    then the exact test of each cell follows.)"""
+    return joined[:1] in characters or any(_CELL_SEP + c in joined for c in characters)
 
 
 def _neutralised(values: list) -> list:
@@ -291,7 +311,7 @@ def write_csv(df: pd.DataFrame, path: str | Path, raw: bool = False) -> Path:
         for col in df.columns:
             if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
                 values = df[col].tolist()
-                if any(isinstance(v, str) and v[:1] in _FIRST_CHARACTERS for v in values):
+                if _may_start_with(_joined(values), _FIRST_CHARACTERS):
                     df[col] = pd.Series(_neutralised(values), index=df.index,
                                         dtype=df[col].dtype)
     # a table holding a carriage return is written with every text cell
