@@ -178,7 +178,7 @@ def with_event_ids(frame: pd.DataFrame, ids: dict, key: str) -> pd.DataFrame:
 def sorted_events(frame: pd.DataFrame) -> pd.DataFrame:
     """events.csv's order (as :func:`timeline.events.merge_event_mentions`)."""
     columns = tables.EVENT_COLUMNS + tables.EVENT_SOURCE_COLUMNS
-    frame = tables.frame(frame.to_dict("records"), columns) if len(frame) else \
+    frame = tables.with_columns(frame.copy(), columns) if len(frame) else \
         tables.frame([], columns)
     frame = frame.sort_values(["date_start", "date_end", "event_id"], kind="stable",
                               na_position="last")

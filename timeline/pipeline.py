@@ -414,8 +414,7 @@ def _merge_incrementally(db, touched: set, old_ranges: list, old_keys: set, old_
         per_article["mentions"], db.event_ids("mention"), "mention_id")
     per_article["event_mentions"] = incremental.with_event_ids(
         per_article["event_mentions"], db.event_ids("event_mention"), "event_mention_id")
-    return documents, per_article, incremental.sorted_events(
-        tables.frame(db.stored_events(), tables.EVENT_COLUMNS + tables.EVENT_SOURCE_COLUMNS)), size
+    return documents, per_article, incremental.sorted_events(db.events()), size
 
 
 def undated_counts(documents: pd.DataFrame, mentions: pd.DataFrame) -> dict:

@@ -175,7 +175,12 @@ def records(df: pd.DataFrame) -> list[dict]:
 
 def frame(rows: Iterable[dict], columns: list[str]) -> pd.DataFrame:
     """A DataFrame with exactly ``columns`` (missing ones empty), in that order."""
-    df = pd.DataFrame(list(rows))
+    return with_columns(pd.DataFrame(list(rows)), columns)
+
+
+def with_columns(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``df`` with ``columns`` first, in that order (missing ones added
+    empty), then its other columns (as :func:`frame` orders them)."""
     for col in columns:
         if col not in df.columns:
             df[col] = pd.Series(dtype="object")
