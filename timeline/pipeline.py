@@ -134,14 +134,13 @@ def _show_progress(progress: Optional[bool]) -> bool:
 def _seed_duplicates(duplicates: "corpus_mod.DuplicateIndex", db) -> dict:
     """Index the originals the store holds, in their order, so that an
     article back under a new id is found to be a duplicate of its stored
-    copy even after that copy left the corpus.  Each is indexed as it is,
-    unchecked (it was checked when it was stored).  Returns ``{doc_id:
-    content hash}`` of those first indexed with their word sequence: the
-    same text under the same id would be checked to be its own original, so
-    the corpus loop need not check it again."""
+    copy even after that copy left the corpus.  Returns ``{doc_id: content
+    hash}`` of those indexed (each is then the first indexed with its word
+    sequence): the same text under the same id would be checked to be its
+    own original, so the corpus loop need not check it again."""
     owners = {}
     for doc_id, text, digest in db.original_texts():
-        if duplicates.add(doc_id, text):
+        if not duplicates.check(Article(doc_id=doc_id, text=text)):
             owners[doc_id] = digest
     return owners
 
