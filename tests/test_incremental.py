@@ -177,3 +177,117 @@ def test_a_run_stopped_before_its_merge_leaves_the_next_to_merge_the_whole(
     pipeline.extract(write(tmp_path / "h.jsonl", base + [article(30), article(31), article(50)]),
                      store=store, progress=False)
     assert len(parts) == 1
+
+
+# --- little work: no worker processes ----------------------------------------------------
+
+
+def test_look_ahead_reads_until_there_is_work_for_workers(monkeypatch):
+    from timeline import batches
+    from timeline.article import Article
+
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", 100)
+    monkeypatch.setattr(batches, "IN_PROCESS_ARTICLES", 6)
+
+    def stream(sizes):
+        return iter([[Article(doc_id=f"d{i}{j}", text="x" * n) for j, n in enumerate(b)]
+                     for i, b in enumerate(sizes)])
+    rest = stream([[30, 30], [30], [50], [999]])
+    ahead, enough = batches._look_ahead(rest)
+    assert enough and len(ahead) == 3            # 140 characters in three batches ...
+    assert [a.doc_id for a in next(rest)] == ["d30"]   # ... the rest left unread
+    assert batches._look_ahead(stream([[30], [30], [30]])) [1] is False   # 90 characters
+    assert batches._look_ahead(stream([[999]]))[1] is False               # one batch
+    assert batches._look_ahead(stream([[1] * 4, [1] * 4]))[1] is True     # 8 articles
+
+
+def test_a_small_rerun_starts_no_worker_and_gives_the_tables_of_workers(tmp_path, monkeypatch):
+    """A store run whose new articles are little work processes them in the
+    main process whatever ``workers`` says, with the tables a run with
+    worker processes gives."""
+    import concurrent.futures
+
+    from timeline import batches
+
+    pools = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    def counted(*args, **kwargs):
+        pools.append(args)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
+    threshold = batches.IN_PROCESS_CHARS
+    base = [article(i) for i in range(12)]
+    grown = base + [overlapping(100, 5), article(40), article(41)]
+    store = tmp_path / "s.duckdb"
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", 0)   # the first run: workers
+    pipeline.extract(write(tmp_path / "base.jsonl", base), store=store, workers=2,
+                     batch_size=4, progress=False)
+    assert len(pools) == 1
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", threshold)
+    result = pipeline.extract(write(tmp_path / "grown.jsonl", grown), store=store, workers=2,
+                              batch_size=1, progress=False)
+    assert result.summary["new"] == 3 and len(pools) == 1     # three batches, no worker
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", 0)
+    whole = pipeline.extract(tmp_path / "grown.jsonl", store=tmp_path / "fresh.duckdb",
+                             workers=2, batch_size=4, progress=False)
+    assert len(pools) == 2
+    small, clean = outputs(result, tmp_path / "small"), outputs(whole, tmp_path / "whole")
+    for name in CSVS:
+        assert small[name] == clean[name], name
+
+
+# --- the duplicate index of a store run ----------------------------------------------------
+
+
+def test_a_rerun_checks_only_the_new_articles_for_duplicates(tmp_path, monkeypatch):
+    """The stored originals seed the duplicate index, and an unchanged one
+    is not checked again; a new copy of a stored article, and a copy of one
+    that left the corpus, are still found."""
+    from timeline import corpus
+
+    checked = []
+    real = corpus.DuplicateIndex.check
+
+    def spy(self, item):
+        checked.append(item.doc_id)
+        return real(self, item)
+    monkeypatch.setattr(corpus.DuplicateIndex, "check", spy)
+    base = [article(i) for i in range(6)]
+    store = tmp_path / "s.duckdb"
+    pipeline.extract(write(tmp_path / "b.jsonl", base), store=store, progress=False)
+    assert len(checked) == 6
+    checked.clear()
+    copy = dict(article(4), id="copy4")
+    gone = dict(article(0), id="back0")
+    grown = base[1:] + [article(20), copy, gone]      # a000 left the corpus
+    result = pipeline.extract(write(tmp_path / "g.jsonl", grown), store=store, progress=False)
+    assert checked == [f"a{i:03d}" for i in range(6)] + ["a020", "copy4", "back0"]  # seeds first
+    docs = result.documents.set_index("doc_id")
+    assert docs.loc["copy4", "duplicate_of"] == "a004"
+    assert docs.loc["back0", "duplicate_of"] == "a000"
+    assert result.summary["duplicates"] == 2
+
+
+def test_stored_originals_are_checked_against_each_other_when_seeding(tmp_path):
+    """An article replaced in place by a text that holds a later stored
+    original: the run after the replacement finds the later one to be its
+    duplicate, as a clean run over the corpus does (the stored originals are
+    checked in store order when they seed the index, not taken as they are)."""
+    story = ("The harbour board of Lindholm voted on Tuesday to close the old ferry pier "
+             "after engineers found cracks in its pillars during the winter survey.")
+    extra = (" Repairs would cost more than a new pier, the board's chairman told reporters, "
+             "and the council will choose a builder for the new one before the end of May, "
+             "with the first boats expected to call there late next year.")
+    first = [{"id": "x", "text": "Snow closed the mountain road above Lindholm for a day.",
+              "published": "2024-02-20"}, {"id": "y", "text": story, "published": "2024-02-21"}]
+    later = [dict(first[0], text=story + extra), first[1]]
+    store = tmp_path / "s.duckdb"
+    pipeline.extract(write(tmp_path / "a.jsonl", first), store=store, progress=False)
+    corpus = write(tmp_path / "b.jsonl", later)
+    pipeline.extract(corpus, store=store, progress=False)        # x replaced
+    result = pipeline.extract(corpus, store=store, progress=False)
+    clean = pipeline.extract(corpus, progress=False)
+    assert clean.documents.set_index("doc_id").loc["y", "duplicate_of"] == "x"
+    assert result.documents.set_index("doc_id").loc["y", "duplicate_of"] == "x"
+    assert outputs(result, tmp_path / "r")["documents"] == outputs(clean, tmp_path / "c")["documents"]

@@ -91,7 +91,10 @@ def test_tables_survive_csv(seed_tables, tmp_path):
 
 
 @pytest.mark.slow
-def test_two_workers_give_the_same_tables(seed_tables):
+def test_two_workers_give_the_same_tables(seed_tables, monkeypatch):
+    from timeline import batches
+
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", 0)  # the seeds are little work
     two = pipeline.extract(SEEDS, workers=2, batch_size=3, progress=False)
     assert two.documents.equals(seed_tables.documents)
     assert two.mentions.equals(seed_tables.mentions)

@@ -161,6 +161,8 @@ def _busy_corpus(tmp_path: Path, n: int = 400) -> Path:
         return " ".join(f"Delegation {i}-{k} arrived on {(i + k) % 28 + 1} March "
                         f"{1990 + (i * 7 + k) % 30} for talks on trade. It left a day later."
                         for k in range(4))
+    # work enough for worker processes (little is processed in the main process)
+    assert sum(len(text(i)) for i in range(n)) > 2 * batches.IN_PROCESS_CHARS
     return write_jsonl(tmp_path / "busy.jsonl", [
         {"id": f"n{i:04d}", "text": text(i), "published": PUBLISHED} for i in range(n)])
 
@@ -440,7 +442,8 @@ def test_an_interrupted_store_run_then_a_rerun_equals_a_clean_run(tmp_path, monk
 
 
 @pytest.mark.slow
-def test_two_workers_keep_input_order(tmp_path):
+def test_two_workers_keep_input_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", 0)  # workers even for little work
     corpus = _order_corpus(tmp_path)
     one = pipeline.extract(corpus, batch_size=2, progress=False)
     two = pipeline.extract(corpus, batch_size=2, workers=2, progress=False)

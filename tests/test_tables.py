@@ -55,3 +55,26 @@ def test_records_are_what_to_dict_gives():
             assert type(g[key]) is type(w[key]), key
             assert g[key] == w[key] or (g[key] != g[key] and w[key] != w[key])  # nan
     assert records(df.iloc[:0]) == []
+
+
+def test_write_csv_finds_formula_cells_and_carriage_returns_anywhere_in_a_column(tmp_path):
+    """The fast whole-column tests miss no cell: a formula in the last cell,
+    after empty and missing ones, or a cell holding the column separator of
+    the test itself; a bare CR in a column of numbers and text."""
+    import math
+
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "a": ["plain", "", None, math.nan, "=SUM(A1)"],
+        "b": ["x\x00=y", "\x00", "ok", "'=quoted", "z"],
+        "c": [1, "two\rthree", None, "four", "five"],
+    })
+    tables.write_csv(frame, tmp_path / "t.csv")
+    text = (tmp_path / "t.csv").read_bytes().decode("utf-8")
+    assert "'=SUM(A1)" in text and "x\x00=y" in text and "''=quoted" in text
+    assert '"two\rthree"' in text                   # quoted: one row, not two
+    back = tables.read_csv(tmp_path / "t.csv")
+    assert back["a"].tolist()[-1] == "=SUM(A1)" and back["b"].tolist()[3] == "'=quoted"
+    assert back["c"].tolist()[1] == "two\rthree" and len(back) == 5
+    assert tables._may_start_with(tables._joined(["a", "b"]), {"="}) is False

@@ -222,19 +222,48 @@ def _stop(executor) -> None:
             process.kill()
 
 
+#: articles to process holding fewer characters of text than this (and fewer
+#: than :data:`IN_PROCESS_ARTICLES`) are processed in this process whatever
+#: ``workers`` says.  A worker costs a start-up of its own (spawned: Python,
+#: spaCy and the model loaded, the temporal rules compiled, measured 2 s of
+#: CPU and 200 MB; forked, less, but its memory grows as it works), and one process parses about 15,000 characters of news a second
+#: (measured on te3-silver): below this much text (about 3 s of work, 9,000
+#: words) two workers would not finish much sooner, and take more memory
+IN_PROCESS_CHARS = 50_000
+#: ... but this many articles go to the workers whatever their length (each
+#: article has costs of its own beyond its characters)
+IN_PROCESS_ARTICLES = 500
+
+
+def _look_ahead(batches: Iterator[list[Article]]) -> tuple[list, bool]:
+    """The first batches, read until there is work enough for workers (at
+    least two batches, and :data:`IN_PROCESS_CHARS` characters or
+    :data:`IN_PROCESS_ARTICLES` articles): (those batches, is it enough?)."""
+    ahead: list = []
+    chars = articles = 0
+    for batch in batches:
+        ahead.append(batch)
+        chars += sum(len(a.text or "") for a in batch)
+        articles += len(batch)
+        if len(ahead) >= 2 and (chars >= IN_PROCESS_CHARS or articles >= IN_PROCESS_ARTICLES):
+            return ahead, True
+    return ahead, False
+
+
 def map_batches(batches: Iterable[list[Article]], options: Options, model: Optional[str] = None,
                 workers: int = 1) -> Iterator[list[ArticleRows]]:
     """Process batches on this machine, in order: in this process, or in
     ``workers`` processes (forked on Linux, see :func:`_start_method`) that
     each have the model loaded once, at most two batches per worker in
-    flight.  Raises :class:`WorkerDied` if a worker ends
-    without returning its batch.  A corpus of one batch is processed in this
-    process whatever ``workers`` says: starting workers would cost more than
-    it saves."""
+    flight.  Raises :class:`WorkerDied` if a worker ends without returning
+    its batch.  Little work (one batch, or less than
+    :data:`IN_PROCESS_CHARS` characters of text in all, e.g. the few new
+    articles of a store run) is processed in this process whatever
+    ``workers`` says: starting workers would cost more than it saves."""
     batches = iter(batches)
-    ahead = list(itertools.islice(batches, 2))
+    ahead, enough = _look_ahead(batches)
     batches = itertools.chain(ahead, batches)
-    if workers <= 1 or len(ahead) < 2:
+    if workers <= 1 or not enough:
         nlp = nlp_mod.load(model)
         for batch in batches:
             yield rows_of_batch(batch, nlp, options)

@@ -168,9 +168,10 @@ def event_id_rows(mentions: pd.DataFrame, event_mentions: pd.DataFrame) -> list[
 
 
 def with_event_ids(frame: pd.DataFrame, ids: dict, key: str) -> pd.DataFrame:
-    """``frame`` (a stored table) with its ``event_id`` column from ``ids``
-    (row id -> event id; "" for rows no event holds)."""
-    frame = frame.copy()
+    """``frame`` (a stored table, fresh from the store: changed in place, not
+    copied, to keep one copy of a table of the whole store in memory) with
+    its ``event_id`` column from ``ids`` (row id -> event id; "" for rows no
+    event holds)."""
     frame["event_id"] = [ids.get(str(k), "") for k in frame[key]] if len(frame) else []
     return frame
 
@@ -178,7 +179,7 @@ def with_event_ids(frame: pd.DataFrame, ids: dict, key: str) -> pd.DataFrame:
 def sorted_events(frame: pd.DataFrame) -> pd.DataFrame:
     """events.csv's order (as :func:`timeline.events.merge_event_mentions`)."""
     columns = tables.EVENT_COLUMNS + tables.EVENT_SOURCE_COLUMNS
-    frame = tables.frame(frame.to_dict("records"), columns) if len(frame) else \
+    frame = tables.with_columns(frame.copy(), columns) if len(frame) else \
         tables.frame([], columns)
     frame = frame.sort_values(["date_start", "date_end", "event_id"], kind="stable",
                               na_position="last")

@@ -131,15 +131,18 @@ def _show_progress(progress: Optional[bool]) -> bool:
     return sys.stderr.isatty()
 
 
-def _seed_duplicates(duplicates: "corpus_mod.DuplicateIndex", db) -> int:
+def _seed_duplicates(duplicates: "corpus_mod.DuplicateIndex", db) -> dict:
     """Index the originals the store holds, in their order, so that an
     article back under a new id is found to be a duplicate of its stored
-    copy even after that copy left the corpus.  Returns how many."""
-    seeded = 0
-    for doc_id, text in db.original_texts():
-        duplicates.check(Article(doc_id=doc_id, text=text))
-        seeded += 1
-    return seeded
+    copy even after that copy left the corpus.  Returns ``{doc_id: content
+    hash}`` of those indexed (each is then the first indexed with its word
+    sequence): the same text under the same id would be checked to be its
+    own original, so the corpus loop need not check it again."""
+    owners = {}
+    for doc_id, text, digest in db.original_texts():
+        if not duplicates.check(Article(doc_id=doc_id, text=text)):
+            owners[doc_id] = digest
+    return owners
 
 
 def extract(corpus: str | Path, *, default_published: date | str | None = None,
@@ -223,8 +226,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             # any (a run stopped before its merge leaves none), made again at its end
             merge_state = db.merged_by() == db.fingerprint
         duplicates = corpus_mod.DuplicateIndex()
-        if db is not None:
-            _seed_duplicates(duplicates, db)
+        owners = _seed_duplicates(duplicates, db) if db is not None else {}
 
         def articles_to_process() -> Iterator[Article]:
             for item in corpus_mod.iter_corpus(corpus, default_published=default_published,
@@ -235,13 +237,16 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                     rejects.append(item)
                     continue
                 counts["articles"] += 1
-                original = duplicates.check(item)
+                digest = corpus_mod.content_hash(item.text) if db is not None else None
+                # a stored original, unchanged, is its own original: what
+                # duplicates.check would find, without shingling it again
+                original = item.doc_id if digest is not None and owners.get(item.doc_id) \
+                    == digest else duplicates.check(item)
                 if original and original != item.doc_id:
                     # goes down the batch stream unprocessed, to keep its place
                     item.duplicate_of = original
                     counts["duplicates"] += 1
                 if db is not None:
-                    digest = corpus_mod.content_hash(item.text)
                     if db.has(digest, tables.document_rows(item, digest)):
                         counts["skipped_known"] += 1
                         continue
@@ -408,8 +413,7 @@ def _merge_incrementally(db, touched: set, old_ranges: list, old_keys: set, old_
         per_article["mentions"], db.event_ids("mention"), "mention_id")
     per_article["event_mentions"] = incremental.with_event_ids(
         per_article["event_mentions"], db.event_ids("event_mention"), "event_mention_id")
-    return documents, per_article, incremental.sorted_events(
-        tables.frame(db.stored_events(), tables.EVENT_COLUMNS + tables.EVENT_SOURCE_COLUMNS)), size
+    return documents, per_article, incremental.sorted_events(db.events()), size
 
 
 def undated_counts(documents: pd.DataFrame, mentions: pd.DataFrame) -> dict:

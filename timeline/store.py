@@ -200,6 +200,8 @@ class Store:
                                  f"({error.strerror or error})") from None
         try:
             self._con = duckdb.connect(self.path)
+            # DuckDB draws a progress bar on stdout for a long query: not ours to show
+            self._con.execute("SET enable_progress_bar = false")
         except duckdb.IOException as error:
             message = str(error)
             if "lock" in message.lower():
@@ -510,9 +512,9 @@ class Store:
         return self._rows(cursor, tables.DOCUMENT_COLUMNS)
 
     def original_texts(self):
-        """(doc_id, text) of every stored article that is no duplicate, in
-        table order (streamed), e.g. to seed a duplicate index."""
-        cursor = self._con.execute("SELECT doc_id, text FROM documents "
+        """(doc_id, text, content_hash) of every stored article that is no
+        duplicate, in table order (streamed), e.g. to seed a duplicate index."""
+        cursor = self._con.execute("SELECT doc_id, text, content_hash FROM documents "
                                    "WHERE coalesce(duplicate_of, '') = '' ORDER BY seq")
         while True:
             rows = cursor.fetchmany(1000)
@@ -522,7 +524,9 @@ class Store:
 
     def documents(self) -> pd.DataFrame:
         """All stored documents, in the order they were first added."""
-        return tables.frame(self._document_rows(), tables.DOCUMENT_COLUMNS)
+        cols = ", ".join(_q(c) for c in tables.DOCUMENT_COLUMNS)
+        return self._frame(self._con.execute(f"SELECT {cols}, extra FROM documents ORDER BY seq"
+                                             ).fetchall(), tables.DOCUMENT_COLUMNS)
 
     def table(self, name: str, where: str = "", params: Optional[list] = None) -> pd.DataFrame:
         """All stored rows of the per-article table ``name``, by document
@@ -533,7 +537,18 @@ class Store:
         cursor = self._con.execute(
             f"SELECT {cols}, m.extra FROM {_q(name)} m JOIN documents d ON m.doc_id = d.doc_id "
             f"{('WHERE ' + where) if where else ''} ORDER BY d.seq, m.mseq", params or [])
-        return tables.frame(self._rows(cursor, columns), columns)
+        return self._frame(cursor.fetchall(), columns)
+
+    @classmethod
+    def _frame(cls, records: list, columns: list[str]) -> pd.DataFrame:
+        """The DataFrame of stored rows (``columns``' values, then ``extra``),
+        as :func:`timeline.tables.frame` builds it from their row dicts.  When
+        no row has ``extra``, straight from the records (the same frame,
+        without a dict per row: less time and memory)."""
+        if records and not any(r[-1] for r in records):
+            return pd.DataFrame.from_records(records, columns=[*columns, "\x00extra"],
+                                             exclude=["\x00extra"])
+        return tables.frame(cls._rows_of(records, columns), columns)
 
     def mentions(self) -> pd.DataFrame:
         """All stored mentions, by document order and then their order in the article."""
@@ -588,8 +603,12 @@ class Store:
             return tables.frame([], tables.EVENT_COLUMNS)
         cursor = self._con.execute("SELECT * FROM events")
         columns = [d[0] for d in cursor.description]
-        rows = [dict(zip(columns, values)) for values in cursor.fetchall()]
-        return tables.frame(rows, tables.EVENT_COLUMNS if rows else columns)
+        records = cursor.fetchall()
+        if not records:
+            return tables.frame([], columns)
+        # as tables.frame over the rows' dicts, without a dict per row
+        return tables.with_columns(pd.DataFrame.from_records(records, columns=columns),
+                                   tables.EVENT_COLUMNS)
 
     # --- the state of the last merge (incremental runs, timeline/incremental.py) --------
 

@@ -175,7 +175,12 @@ def records(df: pd.DataFrame) -> list[dict]:
 
 def frame(rows: Iterable[dict], columns: list[str]) -> pd.DataFrame:
     """A DataFrame with exactly ``columns`` (missing ones empty), in that order."""
-    df = pd.DataFrame(list(rows))
+    return with_columns(pd.DataFrame(list(rows)), columns)
+
+
+def with_columns(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``df`` with ``columns`` first, in that order (missing ones added
+    empty), then its other columns (as :func:`frame` orders them)."""
     for col in columns:
         if col not in df.columns:
             df[col] = pd.Series(dtype="object")
@@ -262,15 +267,34 @@ def _remove(tmp) -> None:
             pass
 
 
-def _holds_line_end(df: pd.DataFrame) -> bool:
-    """Does any text cell hold a carriage return?  (Python's csv module, which
-    pandas uses, quotes a cell holding "\n" but not one holding a bare "\r",
-    which every reader takes for a line end.)"""
-    for col in df.columns:
-        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-            if any(isinstance(v, str) and "\r" in v for v in df[col].tolist()):
-                return True
-    return False
+#: what :func:`_joined` puts between two cells
+_CELL_SEP = "\x00"
+
+
+def _joined(values: list) -> str:
+    """The text cells of a column joined by :data:`_CELL_SEP` (one string to
+    search in C instead of a Python loop over the cells)."""
+    try:
+        return _CELL_SEP.join(values)
+    except TypeError:  # not only text: NaN, None, numbers
+        return _CELL_SEP.join([v for v in values if isinstance(v, str)])
+
+
+def _may_start_with(joined: str, characters) -> bool:
+    """Might a cell of :func:`_joined` text start with one of ``characters``?
+    (Never a wrong no; a yes may come from a separator inside a cell, and
+    then the exact test of each cell follows.)"""
+    if joined[:1] in characters:
+        return True
+    pattern = _STARTS.get(frozenset(characters))
+    if pattern is None:
+        pattern = _STARTS[frozenset(characters)] = re.compile(
+            re.escape(_CELL_SEP) + "[" + "".join(re.escape(c) for c in sorted(characters)) + "]")
+    return pattern.search(joined) is not None
+
+
+#: compiled patterns of :func:`_may_start_with`, by set of characters
+_STARTS: dict = {}
 
 
 def _neutralised(values: list) -> list:
@@ -286,17 +310,23 @@ def write_csv(df: pd.DataFrame, path: str | Path, raw: bool = False) -> Path:
     Text cells that would start a spreadsheet formula (=, +, -, @) are
     prefixed with ``'`` unless ``raw`` is true.  Numbers are left alone.
     """
+    # does any text cell hold a carriage return?  (Python's csv module, which
+    # pandas uses, quotes a cell holding "\n" but not one holding a bare "\r",
+    # which every reader takes for a line end)
+    line_end = False
     if not raw:
         df = df.copy()
-        for col in df.columns:
-            if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
-                values = df[col].tolist()
-                if any(isinstance(v, str) and v[:1] in _FIRST_CHARACTERS for v in values):
-                    df[col] = pd.Series(_neutralised(values), index=df.index,
-                                        dtype=df[col].dtype)
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            values = df[col].tolist()
+            joined = _joined(values)
+            # (the quote neutralise adds is no carriage return: tested before it)
+            line_end = line_end or "\r" in joined
+            if not raw and _may_start_with(joined, _FIRST_CHARACTERS):
+                df[col] = pd.Series(_neutralised(values), index=df.index, dtype=df[col].dtype)
     # a table holding a carriage return is written with every text cell
     # quoted (numbers stay bare); read back the same by any CSV reader
-    quoting = csv.QUOTE_NONNUMERIC if _holds_line_end(df) else csv.QUOTE_MINIMAL
+    quoting = csv.QUOTE_NONNUMERIC if line_end else csv.QUOTE_MINIMAL
     with atomic_open(path, newline="") as handle:
         df.to_csv(handle, index=False, quoting=quoting, lineterminator="\n")
     return Path(path)

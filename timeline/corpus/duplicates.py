@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
+from collections import Counter
 from typing import Iterable, Union
 
 from ..article import Article
@@ -81,18 +82,24 @@ class DuplicateIndex:
         if exact in self._exact:
             return self._ids[self._exact[exact]]
         if len(grams) >= self.min_shingles:
-            hits: dict[int, int] = {}
+            hits: Counter = Counter()
             for h in grams:
                 if h % self.sample:
                     continue
                 posting = self._postings.get(h)
-                for i in (() if posting is None else
-                          posting if isinstance(posting, list) else (posting,)):
-                    hits[i] = hits.get(i, 0) + 1
-            candidates = sorted(hits, key=lambda i: (-hits[i], i))[:self.max_candidates]
+                if isinstance(posting, list):
+                    hits.update(posting)      # (counted in C: postings of common shingles are long)
+                elif posting is not None:
+                    hits[posting] += 1
+            # the most hits first, then the earliest (a stable sort keeps the
+            # order of the first sort among equal counts; both sorts run in C)
+            candidates = sorted(sorted(hits), key=hits.__getitem__,
+                                reverse=True)[:self.max_candidates]
             best, best_score = -1, 0.0
             for i in candidates:
-                score = sum(1 for h in self._shingles[i] if h in grams) / len(grams)
+                # (an article's shingle hashes are distinct: the size of the
+                # intersection counts those found in ``grams``)
+                score = len(grams.intersection(self._shingles[i])) / len(grams)
                 if score > best_score or (score == best_score and i < best):
                     best, best_score = i, score
             if best >= 0 and best_score >= self.threshold:
