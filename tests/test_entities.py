@@ -218,3 +218,45 @@ def test_candidate_pairs_of_mentions_stay_linear():
         # mention meets at most `cap` others in each
         assert counts[n] <= 2 * events.max_pairs_per_mention() * n
     assert counts[600] <= 4.5 * counts[150]
+
+
+# --- a reported date is on or before the publication -----------------------------------------
+
+
+def _reported(eid, doc, trigger, actors, obj, published, tense="PAST", aspect="NONE"):
+    row = _em(eid, doc, trigger, actors, obj, day=published, source="reported")
+    row.update(granularity="reported", tense=tense, aspect=aspect)
+    return row
+
+
+def test_a_reported_mention_joins_the_dated_event_before_its_publication():
+    em, ev, _ = _merged([
+        _em("a:e0", "a", "unveil", "Acme", "the Zephyr tablet", day="2031-03-04",
+            source="narrative"),
+        _reported("b:e0", "b", "unveil", "Acme", "the Zephyr tablet", "2031-05-20"),
+        # published before the dated event: it cannot be that event
+        _reported("c:e0", "c", "unveil", "Acme", "the Zephyr tablet", "2031-02-01")])
+    ids = dict(zip(em["event_mention_id"], em["event_id"]))
+    assert ids["a:e0"] == ids["b:e0"] != ids["c:e0"]
+    row = ev[ev["event_id"] == ids["a:e0"]].iloc[0]
+    assert (row["date_start"], row["date_end"]) == ("2031-03-04", "2031-03-04")
+    assert row["date_source"] == "narrative"
+
+
+def test_reported_mentions_alone_are_placed_at_the_earliest_publication():
+    em, ev, _ = _merged([
+        _reported("a:e0", "a", "unveil", "Acme", "the Zephyr tablet", "2031-05-20"),
+        _reported("b:e0", "b", "unveil", "Acme", "the Zephyr tablet", "2031-04-02")])
+    assert em["event_id"].nunique() == 1
+    row = ev.iloc[0]
+    assert (row["date_start"], row["date_end"]) == ("2031-04-02", "2031-04-02")
+    assert row["date_source"] == "reported"
+
+
+def test_a_present_state_holds_at_its_publication_not_before():
+    em, _, _ = _merged([
+        _em("a:e0", "a", "have", "the Zephyr tablet", "two cameras", day="2031-03-04",
+            source="narrative"),
+        _reported("b:e0", "b", "have", "the Zephyr tablet", "two cameras", "2031-05-20",
+                  tense="PRESENT")])
+    assert em["event_id"].nunique() == 2

@@ -1136,7 +1136,15 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
     lex = lexicon()
     day_starts = [_parse_day(v) for v in frame["date_start"]]
     day_ends = [_parse_day(v) for v in frame["date_end"]]
-    frame["_start"] = pd.Series([d.toordinal() if d else None for d in day_starts],
+    # a mention placed at the publication date with no time in the text (date_source
+    # "reported", a past or perfect clause) happened on or before that date: its interval
+    # opens at the start of its block's year, so that it joins a dated mention of the same
+    # event on or before its publication (its block keeps it in that year)
+    open_start = [_reported_before(src, tense, aspect) for src, tense, aspect in zip(
+        frame["date_source"].astype(str), _optional(frame, "tense", ""),
+        _optional(frame, "aspect", ""))]
+    frame["_start"] = pd.Series([(date(d.year, 1, 1) if before else d).toordinal() if d
+                                 else None for d, before in zip(day_starts, open_start)],
                                 index=frame.index, dtype=object)
     frame["_end"] = pd.Series([(e if e and s and e >= s else s).toordinal() if s else None
                                for s, e in zip(day_starts, day_ends)],
@@ -1174,12 +1182,20 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
         if len(members) < 2:
             continue
         members.sort(key=lambda i: (starts[i], ends[i], doc_ids[i], ids[i]))
-        for i, j in _event_mention_pairs(pair_columns, members, cap, min_objects):
+        pairs = _event_mention_pairs(pair_columns, members, cap, min_objects)
+        # reported mentions join dated ones first: two reports of different days
+        # joined first would narrow each other to the earlier day
+        for i, j in sorted(pairs, key=lambda p: open_start[p[0]] and open_start[p[1]]):
             clusters.union(i, j)
     groups: dict = defaultdict(list)
     for i in range(n):
         if active[i]:
             groups[clusters.find(i)].append(i)
+    for root, members in groups.items():
+        # a group of reported mentions alone: at the earliest publication (on or before
+        # each of them)
+        if all(open_start[i] for i in members if starts[i]) and any(open_start[i] for i in members):
+            clusters.start[root] = clusters.end[root]
     previous = frame["event_id"].astype(str).to_list()
     event_ids = list(previous) if only_blocks is not None else [""] * n
     for i in range(n):
@@ -1270,6 +1286,15 @@ def _joined_event_row(row: dict, rows: list[dict], joined: list[dict],
     own = "reported" if row.get("granularity") == "reported" else "explicit"
     row["date_source"] = _best_source([*rows, {"date_source": own}])
     return row
+
+
+def _reported_before(date_source: str, tense, aspect) -> bool:
+    """A mention dated only by its publication ("reported") in a past or perfect
+    clause: it happened on or before the publication date (a state in the simple
+    present holds at it)."""
+    if date_source != "reported":
+        return False
+    return str(tense).upper() != "PRESENT" or str(aspect).upper() == "PERFECTIVE"
 
 
 def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
