@@ -259,7 +259,7 @@ def test_a_participle_on_a_there_clause_takes_the_speaker(nlp):
 def test_an_infinitive_takes_no_story_or_publication_date(nlp):
     a = processed(nlp, "The board met on Monday. It recommended Tim Cook to take over as "
                        "chief executive.")
-    take = event(a, "take")
+    take = event(a, "take over")      # (a phrasal verb's extent takes in its particle)
     assert take.date_source == "none" and take.date_start is None
     assert event(a, "recommended").date_source == "narrative"
 
@@ -283,3 +283,24 @@ def test_a_passive_gerund_takes_its_patient_from_the_clause(nlp):
     left = event(a, "left")
     assert left.actors == [] and left.object == "Volodymyr Zelenskyy"
     assert left.summary.startswith("Volodymyr Zelenskyy being left out")
+
+
+def test_a_present_with_a_later_date_sets_no_reference_time(nlp):
+    # "goes live on Monday" (after the publication) is a scheduled future: the
+    # next present clauses are not on that Monday
+    a = processed(nlp, "The streaming service goes live on Monday. It comes in three "
+                       "colours.")
+    assert event(a, "goes").date_start == date(2025, 11, 24)
+    assert event(a, "comes").date_source != "narrative"
+    # a present dated on or before the publication still sets it
+    a = processed(nlp, "On Wednesday the ministry announces the plan. Officials describe "
+                       "the details to reporters.")
+    assert event(a, "describe").date_source == "narrative"
+    assert event(a, "describe").date_start == date(2025, 11, 19)
+
+
+def test_a_birth_dated_by_its_own_expression_is_an_event_of_that_day(nlp):
+    a = processed(nlp, "Maria Lindqvist, born in Uppsala on February 24, 1961, has written "
+                       "four novels.")
+    born = event(a, "born")
+    assert born.date_source == "explicit" and born.date_start == date(1961, 2, 24)

@@ -594,6 +594,7 @@ def date_events(article: Article) -> Article:
     narrative_pos = frozenset(narrative["pos"])
     not_tenses = frozenset(narrative.get("not_tenses", []))
     into_quotes = bool(narrative.get("into_quotations", True))
+    future_presents = frozenset(narrative.get("not_after_publication", []))
     by_sentence: dict[int, list] = {}
     for event in article.event_mentions:
         by_sentence.setdefault(event.sentence, []).append(event)
@@ -638,6 +639,9 @@ def date_events(article: Article) -> Article:
                     and event.date_source in ("explicit", "inherited") \
                     and event.granularity in grans:
                 cls = clause_class(tok)
+                if cls in future_presents and article.published is not None \
+                        and event.date_start > article.published:
+                    continue    # "the service goes live on July 1": a scheduled future
                 if cls in classes:
                     current[cls] = (event, sent.index)
         # 3. narrative, then reported or none
