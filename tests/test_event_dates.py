@@ -304,3 +304,15 @@ def test_a_birth_dated_by_its_own_expression_is_an_event_of_that_day(nlp):
                        "four novels.")
     born = event(a, "born")
     assert born.date_source == "explicit" and born.date_start == date(1961, 2, 24)
+
+
+def test_a_dated_participle_modifying_a_noun_sets_no_reference_time(nlp):
+    # the date tells of the demand, not of the time of the story
+    a = processed(nlp, "The profit is explained by strong demand enjoyed on Tuesday. The "
+                       "analysts describe the figures.")
+    assert event(a, "enjoyed").date_source == "explicit"
+    assert event(a, "describe").date_source != "narrative"
+    # the same date on the clause's own verb does
+    a = processed(nlp, "On Tuesday the ministry announces the plan. Officials describe the "
+                       "details to reporters.")
+    assert event(a, "describe").date_source == "narrative"

@@ -595,6 +595,7 @@ def date_events(article: Article) -> Article:
     not_tenses = frozenset(narrative.get("not_tenses", []))
     into_quotes = bool(narrative.get("into_quotations", True))
     future_presents = frozenset(narrative.get("not_after_publication", []))
+    participle_no_reference = frozenset(narrative.get("participle_modifiers_set_none", []))
     by_sentence: dict[int, list] = {}
     for event in article.event_mentions:
         by_sentence.setdefault(event.sentence, []).append(event)
@@ -638,6 +639,8 @@ def date_events(article: Article) -> Article:
             if tok is not None and event.date_start is not None and not event.no_event \
                     and event.date_source in ("explicit", "inherited") \
                     and event.granularity in grans:
+                if tok.tag_ in ("VBN", "VBG") and tok.dep_ in participle_no_reference:
+                    continue    # "demand enjoyed during Christmas": of the noun, not the story
                 cls = clause_class(tok)
                 if cls in future_presents and article.published is not None \
                         and event.date_start > article.published:
