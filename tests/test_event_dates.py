@@ -316,3 +316,10 @@ def test_a_dated_participle_modifying_a_noun_sets_no_reference_time(nlp):
     a = processed(nlp, "On Tuesday the ministry announces the plan. Officials describe the "
                        "details to reporters.")
     assert event(a, "describe").date_source == "narrative"
+
+
+def test_a_phrase_that_only_dates_the_event_is_not_its_object(nlp):
+    a = processed(nlp, "On August 24, the minister resigned from his post. The ferry sank "
+                       "in the spring of 2024.")
+    assert event(a, "resigned").object == "his post"
+    assert "2024" not in event(a, "sank").object and "spring" not in event(a, "sank").object
