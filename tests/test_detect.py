@@ -365,3 +365,12 @@ def test_a_phrasal_verb_takes_in_its_adjacent_particle(nlp):
     # a particle after the object is not taken in; a preposition never is
     found = by_text(detected(nlp, "The chef took two weeks off and looked at the menu."))
     assert {"took", "looked"} <= set(found)
+
+
+def test_a_passive_or_perfect_infinitive_is_an_infinitive(nlp):
+    text = ("The council wants the bridge to be repaired and lets the road be used again. "
+            "The ferry was repaired.")
+    for article in (detected(nlp, text), tagged_only(nlp, text)):
+        bridge, ferry = [e for e in article.event_mentions if e.text == "repaired"]
+        assert bridge.tense == "INFINITIVE" and ferry.tense == "PAST"
+        assert by_text(article)["used"].tense == "INFINITIVE"

@@ -853,6 +853,9 @@ def tense_aspect(tok) -> tuple[str, str]:
         if aux.tag_ == "MD":
             tense = "NONE"
             break
+    if not tense and auxes and (any(a.tag_ == "TO" for a in auxes)
+                                or auxes[0].tag_ == "VB"):
+        tense = "INFINITIVE"    # "to be used", "let the phone be used", "to have left"
     if not tense:
         tense = _TENSES.get(tok.tag_, "NONE")
     return tense, aspect
