@@ -323,3 +323,14 @@ def test_a_phrase_that_only_dates_the_event_is_not_its_object(nlp):
                        "in the spring of 2024.")
     assert event(a, "resigned").object == "his post"
     assert "2024" not in event(a, "sank").object and "spring" not in event(a, "sank").object
+
+
+def test_a_quotation_opened_in_an_earlier_sentence_closes_before_its_speaker(nlp):
+    # the third sentence starts inside the quotation: "said" stands after it and
+    # takes the story's time, which the quoted "opened" does not
+    a = processed(nlp, 'The mayor opened the bridge on Monday. " The bridge is finished. '
+                       'We opened it in two years, " the mayor said.')
+    said = event(a, "said")
+    assert said.date_source == "narrative" and said.date_start == date(2025, 11, 17)
+    quoted = [e for e in a.event_mentions if e.text == "opened"][-1]
+    assert quoted.date_source != "narrative"

@@ -522,11 +522,13 @@ _OPENING_QUOTES = frozenset({"“", "«", "„"})
 _CLOSING_QUOTES = frozenset({"”", "»"})
 
 
-def in_quotation(tok) -> bool:
+def in_quotation(tok, opened: bool = False) -> bool:
     """Whether ``tok`` stands inside a direct quotation of its sentence: an
     opening quote mark before it not yet closed (curly or guillemet), or an
-    odd number of straight double quotes before it."""
-    depth, straight = 0, 0
+    odd number of straight double quotes before it (even, when the sentence
+    starts inside a quotation ``opened`` in an earlier sentence: '... into
+    the cloud," said Jobs')."""
+    depth, straight = 0, int(opened)
     for t in tok.doc[tok.sent.start:tok.i]:
         for ch in t.text:
             if ch in _OPENING_QUOTES:
@@ -602,6 +604,7 @@ def date_events(article: Article) -> Article:
     # the reference time of each tense class: (event giving it, last sentence using it)
     refs: dict[str, tuple] = {}
     last_end = None
+    quote_open = False      # a straight-quoted speech left open by the sentences before
     for sent in article.sentences:
         items = by_sentence.get(sent.index, [])
         paragraph = last_end is not None and _blank_line_between(article.text, last_end,
@@ -609,6 +612,9 @@ def date_events(article: Article) -> Article:
         last_end = sent.end
         if paragraph:
             refs = {}
+            quote_open = False
+        opened = quote_open
+        quote_open = (article.text[sent.start:sent.end].count('"') + quote_open) % 2 == 1
         if sent.doc is None or not items:
             continue
         toks = {sent.start + tok.idx: tok for tok in sent.doc}
@@ -653,7 +659,8 @@ def date_events(article: Article) -> Article:
                 continue
             cls = (clause_class(tok) if tok is not None else "") or root_cls
             ref = current.get(cls) if event.pos in narrative_pos else None
-            if ref is not None and not into_quotes and tok is not None and in_quotation(tok):
+            if ref is not None and not into_quotes and tok is not None \
+                    and in_quotation(tok, opened):
                 ref = None
             if ref is not None:
                 source = ref[0]
