@@ -124,6 +124,9 @@ def test_seeds_event_mentions_share_the_event_of_their_dated_mention(seed_tables
     # participles used as prepositions, and relations
     ("Sales rose 5%, including exports, compared with last year.", ["rose"],
      ["including", "compared"]),
+    # a participle that only names or places its noun ("aged 55", "known as")
+    ("The founder, aged 61, retired, and a firm known as Brightline grew.",
+     ["retired", "grew"], ["aged", "known"]),
 ])
 def test_detection_rows(nlp, sentence, found, not_found):
     words = set(by_text(detected(nlp, sentence)))
