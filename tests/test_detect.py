@@ -261,6 +261,8 @@ def test_classes_by_object_tense_and_complement(nlp, sentence, word, cls):
 @pytest.mark.parametrize("sentence, found", [
     ("The delay angered the passengers after the cancellation.", ["delay", "cancellation"]),
     ("The setback followed a crackdown and a walkout.", ["setback", "crackdown", "walkout"]),
+    # an absence from work: "on medical leave"
+    ("The director is on medical leave after the operation.", ["leave"]),
 ])
 def test_event_nouns_of_their_own(nlp, sentence, found):
     assert set(found) <= set(by_text(detected(nlp, sentence)))

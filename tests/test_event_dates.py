@@ -334,3 +334,17 @@ def test_a_quotation_opened_in_an_earlier_sentence_closes_before_its_speaker(nlp
     assert said.date_source == "narrative" and said.date_start == date(2025, 11, 17)
     quoted = [e for e in a.event_mentions if e.text == "opened"][-1]
     assert quoted.date_source != "narrative"
+
+
+def test_an_event_noun_shares_the_story_or_publication_date_of_its_predicate(nlp):
+    a = processed(nlp, "The ministry announced the plan on Monday. Officials held talks "
+                       "with the unions.")
+    talks = event(a, "talks")
+    assert talks.date_source == "narrative" and talks.date_start == date(2025, 11, 17)
+    a = processed(nlp, "During his speech, the mayor praised the volunteers. The "
+                       "damage will need months.")
+    speech = event(a, "speech")
+    assert speech.date_source == "reported" and speech.date_start == PUBLISHED
+    assert speech.confidence < event(a, "praised").confidence
+    # a noun that is no argument of a dated predicate keeps none
+    assert event(a, "damage").date_source == "none"

@@ -598,6 +598,7 @@ def date_events(article: Article) -> Article:
     into_quotes = bool(narrative.get("into_quotations", True))
     future_presents = frozenset(narrative.get("not_after_publication", []))
     participle_no_reference = frozenset(narrative.get("participle_modifiers_set_none", []))
+    nouns_from_story = bool(settings["inherit"].get("nouns_from_story", False))
     by_sentence: dict[int, list] = {}
     for event in article.event_mentions:
         by_sentence.setdefault(event.sentence, []).append(event)
@@ -676,6 +677,19 @@ def date_events(article: Article) -> Article:
                 event.granularity = "reported"
                 event.date_source = "reported"
                 event.confidence = float(conf["reported"])
+        # 4. an event noun that is the argument of a predicate dated by the story or
+        # the publication ("during his speech he stated ...") shares its time
+        if nouns_from_story:
+            story = {t.i: e for e, t in tok_of if t is not None and e.date_start is not None
+                     and e.pos != "NOUN" and e.date_source in ("narrative", "reported")}
+            for event, tok in tok_of:
+                if tok is None or event.pos != "NOUN" or event.date_start is not None \
+                        or event.no_event:
+                    continue
+                source = _noun_inherits_from(tok, story, noun_deps, noun_preps)
+                if source is not None:
+                    _set_date(event, source, source.date_source,
+                              source.confidence * float(conf["inherited_factor"]))
         refs = current
     return article
 
