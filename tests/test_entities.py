@@ -260,3 +260,17 @@ def test_a_present_state_holds_at_its_publication_not_before():
         _reported("b:e0", "b", "have", "the Zephyr tablet", "two cameras", "2031-05-20",
                   tense="PRESENT")])
     assert em["event_id"].nunique() == 2
+
+
+def test_a_coarse_date_is_narrowed_only_by_the_same_act():
+    year = dict(date_start="2031-01-01", date_end="2031-12-31", granularity="year")
+    rows = [dict(_em("a:e0", "a", "release", "Acme", "a new laptop", source="explicit"), **year),
+            _em("b:e0", "b", "release", "Acme", "the text of the memo", day="2031-01-17",
+                source="narrative"),
+            dict(_em("c:e0", "c", "release", "Acme", "the new laptop line", source="explicit"),
+                 **year),
+            _em("d:e0", "d", "release", "Acme", "a new laptop line", day="2031-03-02")]
+    em, _, _ = _merged(rows)
+    ids = dict(zip(em["event_mention_id"], em["event_id"]))
+    assert ids["a:e0"] != ids["b:e0"]
+    assert ids["c:e0"] == ids["d:e0"] == ids["a:e0"]

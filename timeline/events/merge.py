@@ -1044,8 +1044,9 @@ def _event_mention_pairs(columns: dict, members: list[int], cap: int,
     interval, at most ``cap`` of them (so the pairs are at most ``cap`` per
     row), with actors that meet or objects that share ``min_objects``
     content words (or are equal).  Both having named actors that differ
-    keeps them apart; reporting verbs, and mentions dated only as "reported"
-    or not at all, need both a shared actor and a shared object (in one
+    keeps them apart; reporting verbs, mentions dated only as "reported"
+    or not at all, and a coarse date (longer than a week) that the other's
+    would narrow, need both a shared actor and a shared object (in one
     article too: "Apple announced" twice is two announcements unless what
     was announced is the same)."""
     docs = columns["doc_id"]
@@ -1065,7 +1066,13 @@ def _event_mention_pairs(columns: dict, members: list[int], cap: int,
                 continue
             objects = len(objs[i] & objs[j]) >= min_objects or bool(objs[i] and objs[i] == objs[j])
             same_doc = docs[i] == docs[j]
-            if report[i] or report[j] or weak[i] or weak[j]:
+            # a coarse date (longer than a week) narrowed to the other's finer one
+            # needs what was done to be the same too: "Apple released a laptop in
+            # 2011" is not "Apple released the text of the email on January 17"
+            narrowing = starts[i] is not None and starts[j] is not None \
+                and (starts[i], ends[i]) != (starts[j], ends[j]) \
+                and max(ends[i] - starts[i], ends[j] - starts[j]) > 7
+            if report[i] or report[j] or weak[i] or weak[j] or narrowing:
                 ok = meet and objects
             else:
                 ok = meet or objects or (same_doc and not akeys[i] and not akeys[j]
