@@ -348,3 +348,11 @@ def test_an_event_noun_shares_the_story_or_publication_date_of_its_predicate(nlp
     assert speech.confidence < event(a, "praised").confidence
     # a noun that is no argument of a dated predicate keeps none
     assert event(a, "damage").date_source == "none"
+
+
+def test_a_clause_told_after_a_dated_one_takes_no_story_date(nlp):
+    a = processed(nlp, "The firm announced a merger on Monday. It moved to Paris in 1996 "
+                       "and soon after opened a second office.")
+    assert event(a, "moved").date_start == date(1996, 1, 1)
+    opened = event(a, "opened")
+    assert opened.date_source not in ("narrative", "reported", "inherited")

@@ -599,6 +599,7 @@ def date_events(article: Article) -> Article:
     future_presents = frozenset(narrative.get("not_after_publication", []))
     participle_no_reference = frozenset(narrative.get("participle_modifiers_set_none", []))
     nouns_from_story = bool(settings["inherit"].get("nouns_from_story", False))
+    relative_none = bool(narrative.get("relative_to_dated_none", False))
     by_sentence: dict[int, list] = {}
     for event in article.event_mentions:
         by_sentence.setdefault(event.sentence, []).append(event)
@@ -659,6 +660,9 @@ def date_events(article: Article) -> Article:
             if event.date_start is not None or event.no_event or event.tense in not_tenses:
                 continue
             cls = (clause_class(tok) if tok is not None else "") or root_cls
+            if relative_none and tok is not None and _through_other_time(tok, not_through) \
+                    and tok.dep_ in ("conj", "advcl") and tok.head.i in dated:
+                continue    # "returned in 1996 and soon after reassumed": told from that date
             ref = current.get(cls) if event.pos in narrative_pos else None
             if ref is not None and not into_quotes and tok is not None \
                     and in_quotation(tok, opened):
