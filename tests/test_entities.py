@@ -274,3 +274,17 @@ def test_a_coarse_date_is_narrowed_only_by_the_same_act():
     ids = dict(zip(em["event_mention_id"], em["event_id"]))
     assert ids["a:e0"] != ids["b:e0"]
     assert ids["c:e0"] == ids["d:e0"] == ids["a:e0"]
+
+
+def test_a_report_finds_the_dated_event_past_many_other_reports():
+    # more reports of the block than the pair cap stand between them
+    cap = events.max_pairs_per_mention()
+    rows = [_em("a:e0", "a", "unveil", "Acme", "the Zephyr tablet", day="2031-03-04",
+                source="narrative")]
+    rows += [_reported(f"c{k}:e0", f"c{k}", "unveil", f"Firm{k} Ltd", f"gadget {k} series",
+                       f"2031-04-{10 + k % 15:02d}") for k in range(cap + 6)]
+    rows.append(_reported("b:e0", "b", "unveil", "Acme", "the Zephyr tablet", "2031-03-05"))
+    em, ev, _ = _merged(rows)
+    ids = dict(zip(em["event_mention_id"], em["event_id"]))
+    assert ids["a:e0"] == ids["b:e0"]
+    assert ev[ev["event_id"] == ids["a:e0"]].iloc[0]["date_start"] == "2031-03-04"
