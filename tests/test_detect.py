@@ -124,6 +124,9 @@ def test_seeds_event_mentions_share_the_event_of_their_dated_mention(seed_tables
     # participles used as prepositions, and relations
     ("Sales rose 5%, including exports, compared with last year.", ["rose"],
      ["including", "compared"]),
+    # a participle that only names or places its noun ("aged 55", "known as")
+    ("The founder, aged 61, retired, and a firm known as Brightline grew.",
+     ["retired", "grew"], ["aged", "known"]),
 ])
 def test_detection_rows(nlp, sentence, found, not_found):
     words = set(by_text(detected(nlp, sentence)))
@@ -258,6 +261,8 @@ def test_classes_by_object_tense_and_complement(nlp, sentence, word, cls):
 @pytest.mark.parametrize("sentence, found", [
     ("The delay angered the passengers after the cancellation.", ["delay", "cancellation"]),
     ("The setback followed a crackdown and a walkout.", ["setback", "crackdown", "walkout"]),
+    # an absence from work: "on medical leave"
+    ("The director is on medical leave after the operation.", ["leave"]),
 ])
 def test_event_nouns_of_their_own(nlp, sentence, found):
     assert set(found) <= set(by_text(detected(nlp, sentence)))
@@ -317,3 +322,60 @@ def test_an_anchored_verb_the_rules_reject_makes_no_event_mention(nlp):
     article = detected(nlp, "The dividend is payable Friday.", ("Friday",))
     payable = by_text(article)["payable"]
     assert payable.date_source == "explicit" and payable.mention == 0
+
+
+def test_a_naming_participle_dated_by_its_own_expression_is_an_event(nlp):
+    # "born" names the child in "a child born abroad"; dated, it is the birth
+    article = detected(nlp, "Maria Lindqvist, born in Uppsala on Thursday, has written "
+                            "four novels.", ("on Thursday",))
+    born = by_text(article)["born"]
+    assert born.date_source == "explicit" and born.date_start == date(2025, 11, 20)
+    assert "born" not in by_text(detected(nlp, "A child born abroad was granted "
+                                               "citizenship."))
+
+
+@pytest.mark.parametrize("sentence,noun", [
+    ("The mayor gave her annual keynote to the assembly.", "keynote"),
+    ("The minister made a brief appearance at the festival.", "appearance"),
+    ("The council extended an invitation to the visiting delegation.", "invitation"),
+    ("The premier paid a visit to the flooded villages.", "visit"),
+])
+def test_the_object_of_a_light_verb_is_the_event_it_names(nlp, sentence, noun):
+    for article in (detected(nlp, sentence), tagged_only(nlp, sentence)):
+        found = by_text(article)
+        assert found[noun].pos == "NOUN" and found[noun].event_class == "OCCURRENCE"
+    # the same noun after another verb, or alone, keeps the lists' word
+    # ("appearance" names a look)
+    assert "appearance" not in by_text(detected(nlp, "The appearance of the building "
+                                                     "changed little."))
+
+
+def test_a_light_verb_object_inherits_the_date_of_its_verb(nlp):
+    article = detected(nlp, "The mayor gave her annual keynote on Thursday.", ("on Thursday",))
+    events.date_events(article)
+    keynote = by_text(article)["keynote"]
+    assert keynote.date_source == "inherited" and keynote.date_start == date(2025, 11, 20)
+
+
+def test_a_phrasal_verb_takes_in_its_adjacent_particle(nlp):
+    text = "The chef showed off her new menu, and the manager chose to step down."
+    found = by_text(detected(nlp, text))
+    assert {"showed off", "step down"} <= set(found)
+    assert found["showed off"].trigger == "show"
+    # tags only: a word tagged as a particle (RP), not an adverb ("down" RB)
+    article = tagged_only(nlp, text)
+    assert "showed off" in by_text(article)
+    for e in article.event_mentions:
+        assert text[e.start:e.end] == e.text
+    # a particle after the object is not taken in; a preposition never is
+    found = by_text(detected(nlp, "The chef took two weeks off and looked at the menu."))
+    assert {"took", "looked"} <= set(found)
+
+
+def test_a_passive_or_perfect_infinitive_is_an_infinitive(nlp):
+    text = ("The council wants the bridge to be repaired and lets the road be used again. "
+            "The ferry was repaired.")
+    for article in (detected(nlp, text), tagged_only(nlp, text)):
+        bridge, ferry = [e for e in article.event_mentions if e.text == "repaired"]
+        assert bridge.tense == "INFINITIVE" and ferry.tense == "PAST"
+        assert by_text(article)["used"].tense == "INFINITIVE"

@@ -218,3 +218,73 @@ def test_candidate_pairs_of_mentions_stay_linear():
         # mention meets at most `cap` others in each
         assert counts[n] <= 2 * events.max_pairs_per_mention() * n
     assert counts[600] <= 4.5 * counts[150]
+
+
+# --- a reported date is on or before the publication -----------------------------------------
+
+
+def _reported(eid, doc, trigger, actors, obj, published, tense="PAST", aspect="NONE"):
+    row = _em(eid, doc, trigger, actors, obj, day=published, source="reported")
+    row.update(granularity="reported", tense=tense, aspect=aspect)
+    return row
+
+
+def test_a_reported_mention_joins_the_dated_event_before_its_publication():
+    em, ev, _ = _merged([
+        _em("a:e0", "a", "unveil", "Acme", "the Zephyr tablet", day="2031-03-04",
+            source="narrative"),
+        _reported("b:e0", "b", "unveil", "Acme", "the Zephyr tablet", "2031-05-20"),
+        # published before the dated event: it cannot be that event
+        _reported("c:e0", "c", "unveil", "Acme", "the Zephyr tablet", "2031-02-01")])
+    ids = dict(zip(em["event_mention_id"], em["event_id"]))
+    assert ids["a:e0"] == ids["b:e0"] != ids["c:e0"]
+    row = ev[ev["event_id"] == ids["a:e0"]].iloc[0]
+    assert (row["date_start"], row["date_end"]) == ("2031-03-04", "2031-03-04")
+    assert row["date_source"] == "narrative"
+
+
+def test_reported_mentions_alone_are_placed_at_the_earliest_publication():
+    em, ev, _ = _merged([
+        _reported("a:e0", "a", "unveil", "Acme", "the Zephyr tablet", "2031-05-20"),
+        _reported("b:e0", "b", "unveil", "Acme", "the Zephyr tablet", "2031-04-02")])
+    assert em["event_id"].nunique() == 1
+    row = ev.iloc[0]
+    assert (row["date_start"], row["date_end"]) == ("2031-04-02", "2031-04-02")
+    assert row["date_source"] == "reported"
+
+
+def test_a_present_state_holds_at_its_publication_not_before():
+    em, _, _ = _merged([
+        _em("a:e0", "a", "have", "the Zephyr tablet", "two cameras", day="2031-03-04",
+            source="narrative"),
+        _reported("b:e0", "b", "have", "the Zephyr tablet", "two cameras", "2031-05-20",
+                  tense="PRESENT")])
+    assert em["event_id"].nunique() == 2
+
+
+def test_a_coarse_date_is_narrowed_only_by_the_same_act():
+    year = dict(date_start="2031-01-01", date_end="2031-12-31", granularity="year")
+    rows = [dict(_em("a:e0", "a", "release", "Acme", "a new laptop", source="explicit"), **year),
+            _em("b:e0", "b", "release", "Acme", "the text of the memo", day="2031-01-17",
+                source="narrative"),
+            dict(_em("c:e0", "c", "release", "Acme", "the new laptop line", source="explicit"),
+                 **year),
+            _em("d:e0", "d", "release", "Acme", "a new laptop line", day="2031-03-02")]
+    em, _, _ = _merged(rows)
+    ids = dict(zip(em["event_mention_id"], em["event_id"]))
+    assert ids["a:e0"] != ids["b:e0"]
+    assert ids["c:e0"] == ids["d:e0"] == ids["a:e0"]
+
+
+def test_a_report_finds_the_dated_event_past_many_other_reports():
+    # more reports of the block than the pair cap stand between them
+    cap = events.max_pairs_per_mention()
+    rows = [_em("a:e0", "a", "unveil", "Acme", "the Zephyr tablet", day="2031-03-04",
+                source="narrative")]
+    rows += [_reported(f"c{k}:e0", f"c{k}", "unveil", f"Firm{k} Ltd", f"gadget {k} series",
+                       f"2031-04-{10 + k % 15:02d}") for k in range(cap + 6)]
+    rows.append(_reported("b:e0", "b", "unveil", "Acme", "the Zephyr tablet", "2031-03-05"))
+    em, ev, _ = _merged(rows)
+    ids = dict(zip(em["event_mention_id"], em["event_id"]))
+    assert ids["a:e0"] == ids["b:e0"]
+    assert ev[ev["event_id"] == ids["a:e0"]].iloc[0]["date_start"] == "2031-03-04"

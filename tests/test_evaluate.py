@@ -177,3 +177,23 @@ def test_task_b_figures_are_those_of_the_system_timeml_written(tmp_path, nlp):
     assert results["events_by_part"]["Part"]["f1"] == results["events_f1"]
     assert results["events_baseline_n_system"] >= 2
     assert "Task B" in evaluate.format_report(results)
+
+
+def test_a_phrasal_verb_is_tagged_on_its_verb_in_the_system_timeml(nlp):
+    # the event mention takes in the particle ("showed off"); TimeML's EVENT
+    # extent is the head word, as TimeBank tags it
+    from datetime import date
+    from timeline import events, nlp as nlp_mod, sentences
+    from timeline.article import Article
+    from timeline.events import detect
+    text = "The chef showed off her new menu."
+    article = sentences.split(Article(doc_id="t", text=text, published=date(2025, 11, 21)))
+    for sent in article.sentences:
+        sent.needs_parse = True
+    nlp_mod.parse([article], nlp)
+    events.anchor(article)
+    detect.find_events(article)
+    assert any(e.text == "showed off" for e in article.event_mentions)
+    tags = evaluate.system_event_tags(article)
+    assert "showed" in [text[t.start:t.end] for t in tags]
+    assert "showed off" not in [text[t.start:t.end] for t in tags]

@@ -259,7 +259,7 @@ def test_a_participle_on_a_there_clause_takes_the_speaker(nlp):
 def test_an_infinitive_takes_no_story_or_publication_date(nlp):
     a = processed(nlp, "The board met on Monday. It recommended Tim Cook to take over as "
                        "chief executive.")
-    take = event(a, "take")
+    take = event(a, "take over")      # (a phrasal verb's extent takes in its particle)
     assert take.date_source == "none" and take.date_start is None
     assert event(a, "recommended").date_source == "narrative"
 
@@ -283,3 +283,76 @@ def test_a_passive_gerund_takes_its_patient_from_the_clause(nlp):
     left = event(a, "left")
     assert left.actors == [] and left.object == "Volodymyr Zelenskyy"
     assert left.summary.startswith("Volodymyr Zelenskyy being left out")
+
+
+def test_a_present_with_a_later_date_sets_no_reference_time(nlp):
+    # "goes live on Monday" (after the publication) is a scheduled future: the
+    # next present clauses are not on that Monday
+    a = processed(nlp, "The streaming service goes live on Monday. It comes in three "
+                       "colours.")
+    assert event(a, "goes").date_start == date(2025, 11, 24)
+    assert event(a, "comes").date_source != "narrative"
+    # a present dated on or before the publication still sets it
+    a = processed(nlp, "On Wednesday the ministry announces the plan. Officials describe "
+                       "the details to reporters.")
+    assert event(a, "describe").date_source == "narrative"
+    assert event(a, "describe").date_start == date(2025, 11, 19)
+
+
+def test_a_birth_dated_by_its_own_expression_is_an_event_of_that_day(nlp):
+    a = processed(nlp, "Maria Lindqvist, born in Uppsala on February 24, 1961, has written "
+                       "four novels.")
+    born = event(a, "born")
+    assert born.date_source == "explicit" and born.date_start == date(1961, 2, 24)
+
+
+def test_a_dated_participle_modifying_a_noun_sets_no_reference_time(nlp):
+    # the date tells of the demand, not of the time of the story
+    a = processed(nlp, "The profit is explained by strong demand enjoyed on Tuesday. The "
+                       "analysts describe the figures.")
+    assert event(a, "enjoyed").date_source == "explicit"
+    assert event(a, "describe").date_source != "narrative"
+    # the same date on the clause's own verb does
+    a = processed(nlp, "On Tuesday the ministry announces the plan. Officials describe the "
+                       "details to reporters.")
+    assert event(a, "describe").date_source == "narrative"
+
+
+def test_a_phrase_that_only_dates_the_event_is_not_its_object(nlp):
+    a = processed(nlp, "On August 24, the minister resigned from his post. The ferry sank "
+                       "in the spring of 2024.")
+    assert event(a, "resigned").object == "his post"
+    assert "2024" not in event(a, "sank").object and "spring" not in event(a, "sank").object
+
+
+def test_a_quotation_opened_in_an_earlier_sentence_closes_before_its_speaker(nlp):
+    # the third sentence starts inside the quotation: "said" stands after it and
+    # takes the story's time, which the quoted "opened" does not
+    a = processed(nlp, 'The mayor opened the bridge on Monday. " The bridge is finished. '
+                       'We opened it in two years, " the mayor said.')
+    said = event(a, "said")
+    assert said.date_source == "narrative" and said.date_start == date(2025, 11, 17)
+    quoted = [e for e in a.event_mentions if e.text == "opened"][-1]
+    assert quoted.date_source != "narrative"
+
+
+def test_an_event_noun_shares_the_story_or_publication_date_of_its_predicate(nlp):
+    a = processed(nlp, "The ministry announced the plan on Monday. Officials held talks "
+                       "with the unions.")
+    talks = event(a, "talks")
+    assert talks.date_source == "narrative" and talks.date_start == date(2025, 11, 17)
+    a = processed(nlp, "During his speech, the mayor praised the volunteers. The "
+                       "damage will need months.")
+    speech = event(a, "speech")
+    assert speech.date_source == "reported" and speech.date_start == PUBLISHED
+    assert speech.confidence < event(a, "praised").confidence
+    # a noun that is no argument of a dated predicate keeps none
+    assert event(a, "damage").date_source == "none"
+
+
+def test_a_clause_told_after_a_dated_one_takes_no_story_date(nlp):
+    a = processed(nlp, "The firm announced a merger on Monday. It moved to Paris in 1996 "
+                       "and soon after opened a second office.")
+    assert event(a, "moved").date_start == date(1996, 1, 1)
+    opened = event(a, "opened")
+    assert opened.date_source not in ("narrative", "reported", "inherited")

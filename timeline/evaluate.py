@@ -364,10 +364,16 @@ def anchoring(gold_paths, nlp=None) -> dict:
 
 def system_event_tags(article) -> list:
     """The event mentions of an article as EVENT ``timeml.Tag`` s (eid e1,
-    e2 ... in text order, with their TimeML class)."""
+    e2 ... in text order, with their TimeML class).  A TimeML EVENT's extent
+    is the head word: a phrasal verb's mention ("showed off") is tagged on
+    its verb only, as TimeBank tags it."""
     from .timeml import Tag
 
-    return [Tag("EVENT", e.start, e.end, {"eid": f"e{k + 1}", "class": e.event_class})
+    def head_end(e) -> int:
+        space = e.text.find(" ")
+        return e.start + space if space > 0 else e.end
+
+    return [Tag("EVENT", e.start, head_end(e), {"eid": f"e{k + 1}", "class": e.event_class})
             for k, e in enumerate(article.event_mentions)]
 
 

@@ -522,11 +522,13 @@ _OPENING_QUOTES = frozenset({"“", "«", "„"})
 _CLOSING_QUOTES = frozenset({"”", "»"})
 
 
-def in_quotation(tok) -> bool:
+def in_quotation(tok, opened: bool = False) -> bool:
     """Whether ``tok`` stands inside a direct quotation of its sentence: an
     opening quote mark before it not yet closed (curly or guillemet), or an
-    odd number of straight double quotes before it."""
-    depth, straight = 0, 0
+    odd number of straight double quotes before it (even, when the sentence
+    starts inside a quotation ``opened`` in an earlier sentence: '... into
+    the cloud," said Jobs')."""
+    depth, straight = 0, int(opened)
     for t in tok.doc[tok.sent.start:tok.i]:
         for ch in t.text:
             if ch in _OPENING_QUOTES:
@@ -594,12 +596,17 @@ def date_events(article: Article) -> Article:
     narrative_pos = frozenset(narrative["pos"])
     not_tenses = frozenset(narrative.get("not_tenses", []))
     into_quotes = bool(narrative.get("into_quotations", True))
+    future_presents = frozenset(narrative.get("not_after_publication", []))
+    participle_no_reference = frozenset(narrative.get("participle_modifiers_set_none", []))
+    nouns_from_story = bool(settings["inherit"].get("nouns_from_story", False))
+    relative_none = bool(narrative.get("relative_to_dated_none", False))
     by_sentence: dict[int, list] = {}
     for event in article.event_mentions:
         by_sentence.setdefault(event.sentence, []).append(event)
     # the reference time of each tense class: (event giving it, last sentence using it)
     refs: dict[str, tuple] = {}
     last_end = None
+    quote_open = False      # a straight-quoted speech left open by the sentences before
     for sent in article.sentences:
         items = by_sentence.get(sent.index, [])
         paragraph = last_end is not None and _blank_line_between(article.text, last_end,
@@ -607,6 +614,9 @@ def date_events(article: Article) -> Article:
         last_end = sent.end
         if paragraph:
             refs = {}
+            quote_open = False
+        opened = quote_open
+        quote_open = (article.text[sent.start:sent.end].count('"') + quote_open) % 2 == 1
         if sent.doc is None or not items:
             continue
         toks = {sent.start + tok.idx: tok for tok in sent.doc}
@@ -637,7 +647,12 @@ def date_events(article: Article) -> Article:
             if tok is not None and event.date_start is not None and not event.no_event \
                     and event.date_source in ("explicit", "inherited") \
                     and event.granularity in grans:
+                if tok.tag_ in ("VBN", "VBG") and tok.dep_ in participle_no_reference:
+                    continue    # "demand enjoyed during Christmas": of the noun, not the story
                 cls = clause_class(tok)
+                if cls in future_presents and article.published is not None \
+                        and event.date_start > article.published:
+                    continue    # "the service goes live on July 1": a scheduled future
                 if cls in classes:
                     current[cls] = (event, sent.index)
         # 3. narrative, then reported or none
@@ -645,8 +660,12 @@ def date_events(article: Article) -> Article:
             if event.date_start is not None or event.no_event or event.tense in not_tenses:
                 continue
             cls = (clause_class(tok) if tok is not None else "") or root_cls
+            if relative_none and tok is not None and _through_other_time(tok, not_through) \
+                    and tok.dep_ in ("conj", "advcl") and tok.head.i in dated:
+                continue    # "returned in 1996 and soon after reassumed": told from that date
             ref = current.get(cls) if event.pos in narrative_pos else None
-            if ref is not None and not into_quotes and tok is not None and in_quotation(tok):
+            if ref is not None and not into_quotes and tok is not None \
+                    and in_quotation(tok, opened):
                 ref = None
             if ref is not None:
                 source = ref[0]
@@ -662,6 +681,19 @@ def date_events(article: Article) -> Article:
                 event.granularity = "reported"
                 event.date_source = "reported"
                 event.confidence = float(conf["reported"])
+        # 4. an event noun that is the argument of a predicate dated by the story or
+        # the publication ("during his speech he stated ...") shares its time
+        if nouns_from_story:
+            story = {t.i: e for e, t in tok_of if t is not None and e.date_start is not None
+                     and e.pos != "NOUN" and e.date_source in ("narrative", "reported")}
+            for event, tok in tok_of:
+                if tok is None or event.pos != "NOUN" or event.date_start is not None \
+                        or event.no_event:
+                    continue
+                source = _noun_inherits_from(tok, story, noun_deps, noun_preps)
+                if source is not None:
+                    _set_date(event, source, source.date_source,
+                              source.confidence * float(conf["inherited_factor"]))
         refs = current
     return article
 

@@ -292,6 +292,13 @@ class DetectionRules:
     gerund_noun_deps: frozenset = frozenset()
     #: whether a verb the rules reject stays no event where an expression anchors on it
     anchored_verbs_need_detection: bool = False
+    #: naming participles that are events where a temporal expression dates them
+    #: ("Jobs, born on February 24, 1955"; "a child born abroad" names)
+    dated_participles_events: frozenset = frozenset()
+    #: light verb -> object nouns that name the event it supports ("gave a keynote")
+    light_verb_objects: dict = None
+    #: whether a verb's extent takes in its particle right after it ("showed off")
+    particle_in_extent: bool = False
 
 
 #: which class a lemma listed twice keeps
@@ -347,6 +354,10 @@ def rules() -> DetectionRules:
         verbs_need_object=frozenset(det.get("verbs_need_object", [])),
         gerund_noun_deps=frozenset(det.get("gerund_noun_deps", [])),
         anchored_verbs_need_detection=bool(det.get("anchored_verbs_need_detection", False)),
+        dated_participles_events=frozenset(det.get("dated_participles_events", [])),
+        light_verb_objects={verb: frozenset(nouns)
+                            for verb, nouns in raw.get("light_verb_objects", {}).items()},
+        particle_in_extent=bool(det.get("particle_in_extent", False)),
     )
 
 
@@ -579,6 +590,8 @@ def is_detected_noun(tok) -> bool:
     and not listed as a non-event."""
     r = rules()
     lemma = tok.lemma_.lower()
+    if _light_verb_object(tok):
+        return True             # "gave his keynote", "made an appearance"
     if lemma in r.nouns_not_events or tok.lower_ in r.nouns_not_events:
         return False
     if lemma in r.event_nouns or tok.lower_ in r.event_nouns:
@@ -587,6 +600,17 @@ def is_detected_noun(tok) -> bool:
         return True             # "resumed the shelling", "halted trading"
     return len(lemma) > 5 and lemma.endswith(r.noun_suffixes) and any(
         c.dep_ == "prep" and c.lower_ in ("of", "by") for c in tok.children)
+
+
+def _light_verb_object(tok) -> bool:
+    """Whether a noun is the object of a light verb that it names the event
+    of (``[light_verb_objects]`` of detection.toml): "gave his annual
+    keynote", "made an appearance", "extended an invitation"."""
+    table = rules().light_verb_objects
+    if not table or tok.dep_ != "dobj":
+        return False
+    nouns = table.get(tok.head.lemma_.lower())
+    return bool(nouns) and (tok.lemma_.lower() in nouns or tok.lower_ in nouns)
 
 
 def _in_connective(tok) -> bool:
@@ -721,6 +745,8 @@ def tagged_event_pos(tok) -> Optional[str]:
         if not tok.is_alpha or (nxt is not None and (nxt.pos_ in ("NOUN", "PROPN")
                                                      or nxt.tag_ == "POS")):
             return None         # a modifier: "takeover bid", "the war's end"
+        if _tagged_light_verb_object(tok):
+            return "NOUN"       # "gave his keynote"
         if lemma in r.nouns_not_events or tok.lower_ in r.nouns_not_events \
                 or _in_connective(tok):
             return None
@@ -740,6 +766,23 @@ def tagged_event_pos(tok) -> Optional[str]:
                 and (lemma in r.state_adjectives or (tok.lower_.endswith("ed") and tok.tag_ == "JJ")):
             return "ADJ"
     return None
+
+
+def _tagged_light_verb_object(tok) -> bool:
+    """:func:`_light_verb_object` from the words before a noun: a light verb
+    it is listed for, with only determiners, adjectives and possessives
+    between ("made a brief appearance")."""
+    table = rules().light_verb_objects
+    if not table:
+        return False
+    for k in range(tok.i - 1, max(-1, tok.i - 5), -1):
+        word = tok.doc[k]
+        if word.pos_ in ("VERB", "AUX"):
+            nouns = table.get(word.lemma_.lower())
+            return bool(nouns) and (tok.lemma_.lower() in nouns or tok.lower_ in nouns)
+        if word.pos_ not in ("DET", "ADJ", "PRON", "NUM", "ADV") and word.tag_ != "PRP$":
+            return False
+    return False
 
 
 def _tagged_argument(tok) -> bool:
@@ -814,6 +857,9 @@ def tense_aspect(tok) -> tuple[str, str]:
         if aux.tag_ == "MD":
             tense = "NONE"
             break
+    if not tense and auxes and (any(a.tag_ == "TO" for a in auxes)
+                                or auxes[0].tag_ == "VB"):
+        tense = "INFINITIVE"    # "to be used", "let the phone be used", "to have left"
     if not tense:
         tense = _TENSES.get(tok.tag_, "NONE")
     return tense, aspect
@@ -832,6 +878,17 @@ def modality_of(tok) -> str:
         if child.dep_ == "aux" and child.tag_ == "MD" and child.lower_ not in ("will", "shall", "'ll"):
             return child.lower_
     return ""
+
+
+def _particle(tok):
+    """The particle of a phrasal verb right after it ("showed off", "step
+    down"), which its extent takes in (``particle_in_extent``), or None."""
+    if not rules().particle_in_extent or tok.i + 1 >= len(tok.doc):
+        return None
+    nxt = tok.doc[tok.i + 1]
+    if tok.doc.has_annotation("DEP"):
+        return nxt if nxt.dep_ == "prt" and nxt.head.i == tok.i else None
+    return nxt if nxt.tag_ == "RP" else None
 
 
 def _explicit(article: Article) -> dict[int, int]:
@@ -893,6 +950,9 @@ def find_events(article: Article) -> Article:
             start = sent.start + tok.idx
             k = explicit.get(start, -1)
             pos = event_pos(tok, parsed)
+            if pos is None and k >= 0 and tok.pos_ == "VERB" \
+                    and tok.lemma_.lower() in rules().dated_participles_events:
+                pos = "VERB"    # "Jobs, born on February 24, 1955": the birth, dated
             if pos is None and k >= 0 and not (
                     anchored_verbs_detected and tok.pos_ in ("VERB", "AUX")):
                 # the predicate a temporal expression dates, though the
@@ -906,8 +966,10 @@ def find_events(article: Article) -> Article:
                 # Sept. 30"); the expression keeps its trigger
                 continue
             tense, aspect = tense_aspect(tok)
+            particle = _particle(tok) if pos == "VERB" else None
+            text = tok.text if particle is None else doc.text[tok.idx:particle.idx + len(particle)]
             event = EventMention(
-                start=start, end=start + len(tok.text), text=tok.text,
+                start=start, end=start + len(text), text=text,
                 trigger=tok.lemma_.lower(), event_class=event_class(tok, pos), pos=pos,
                 sentence=sent.index, tense=tense, aspect=aspect, modality=modality_of(tok))
             if k >= 0:

@@ -1047,6 +1047,29 @@ def _pair_columns(frame: pd.DataFrame) -> dict:
     return {name: frame[name].to_list() for name in _PAIR_COLUMNS}
 
 
+def _pair_ok(columns: dict, i: int, j: int, min_objects: int) -> bool:
+    """Whether rows ``i`` and ``j`` (of one block, with compatible dates) may
+    report one event (see :func:`_event_mention_pairs`)."""
+    akeys, objs = columns["_actor_keys"], columns["_object_words"]
+    weak, report = columns["_weak"], columns["_reporting"]
+    starts, ends = columns["_start"], columns["_end"]
+    meet = actors_meet(akeys[i], akeys[j])
+    if akeys[i] and akeys[j] and not meet:
+        return False
+    objects = len(objs[i] & objs[j]) >= min_objects or bool(objs[i] and objs[i] == objs[j])
+    same_doc = columns["doc_id"][i] == columns["doc_id"][j]
+    # a coarse date (longer than a week) narrowed to the other's finer one
+    # needs what was done to be the same too: "Apple released a laptop in
+    # 2011" is not "Apple released the text of the email on January 17"
+    narrowing = starts[i] is not None and starts[j] is not None \
+        and (starts[i], ends[i]) != (starts[j], ends[j]) \
+        and max(ends[i] - starts[i], ends[j] - starts[j]) > 7
+    if report[i] or report[j] or weak[i] or weak[j] or narrowing:
+        return meet and objects
+    return meet or objects or (same_doc and not akeys[i] and not akeys[j]
+                               and not objs[i] and not objs[j])
+
+
 def _event_mention_pairs(columns: dict, members: list[int], cap: int,
                          min_objects: int) -> list[tuple[int, int]]:
     """Pairs of rows of one block (sorted by date) that may report one
@@ -1054,34 +1077,42 @@ def _event_mention_pairs(columns: dict, members: list[int], cap: int,
     interval, at most ``cap`` of them (so the pairs are at most ``cap`` per
     row), with actors that meet or objects that share ``min_objects``
     content words (or are equal).  Both having named actors that differ
-    keeps them apart; reporting verbs, and mentions dated only as "reported"
-    or not at all, need both a shared actor and a shared object (in one
+    keeps them apart; reporting verbs, mentions dated only as "reported"
+    or not at all, and a coarse date (longer than a week) that the other's
+    would narrow, need both a shared actor and a shared object (in one
     article too: "Apple announced" twice is two announcements unless what
     was announced is the same)."""
-    docs = columns["doc_id"]
-    akeys = columns["_actor_keys"]
-    objs = columns["_object_words"]
-    weak = columns["_weak"]
-    report = columns["_reporting"]
-    starts = columns["_start"]
-    ends = columns["_end"]
+    starts, ends = columns["_start"], columns["_end"]
     out = []
     for p, i in enumerate(members):
         for j in members[p + 1:p + 1 + cap]:
             if starts[i] is not None and starts[j] is not None and starts[j] > ends[i]:
                 break       # sorted by start: no later row overlaps i
-            meet = actors_meet(akeys[i], akeys[j])
-            if akeys[i] and akeys[j] and not meet:
-                continue
-            objects = len(objs[i] & objs[j]) >= min_objects or bool(objs[i] and objs[i] == objs[j])
-            same_doc = docs[i] == docs[j]
-            if report[i] or report[j] or weak[i] or weak[j]:
-                ok = meet and objects
-            else:
-                ok = meet or objects or (same_doc and not akeys[i] and not akeys[j]
-                                         and not objs[i] and not objs[j])
-            if ok:
+            if _pair_ok(columns, i, j, min_objects):
                 out.append((i, j))
+    return out
+
+
+def _reported_pairs(columns: dict, members: list[int], open_start: list[bool], cap: int,
+                    min_objects: int) -> list[tuple[int, int]]:
+    """Pairs of a reported mention (``open_start``: on or before its
+    publication, :func:`_reported_before`) with the mentions of its block
+    dated on or before its publication: the ``cap`` latest dated ones, and
+    the ``cap`` reported ones published just before it (the rows of
+    ``members`` are sorted by date)."""
+    starts, ends = columns["_start"], columns["_end"]
+    dated = [i for i in members if starts[i] is not None and not open_start[i]]
+    dated_starts = [starts[i] for i in dated]
+    reports = [i for i in members if starts[i] is not None and open_start[i]]
+    out = []
+    for k, r in enumerate(reports):
+        upto = bisect_right(dated_starts, ends[r])
+        for j in reversed(dated[max(0, upto - cap):upto]):
+            if _pair_ok(columns, j, r, min_objects):
+                out.append((j, r))
+        for j in reversed(reports[max(0, k - cap):k]):
+            if ends[j] != ends[r] and _pair_ok(columns, j, r, min_objects):
+                out.append((j, r))
     return out
 
 
@@ -1146,6 +1177,13 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
     lex = lexicon()
     day_starts = [_parse_day(v) for v in frame["date_start"]]
     day_ends = [_parse_day(v) for v in frame["date_end"]]
+    # a mention placed at the publication date with no time in the text (date_source
+    # "reported", a past or perfect clause) happened on or before that date: its interval
+    # opens at the start of its block's year, so that it joins a dated mention of the same
+    # event on or before its publication (its block keeps it in that year)
+    open_start = [_reported_before(src, tense, aspect) for src, tense, aspect in zip(
+        frame["date_source"].astype(str), _optional(frame, "tense", ""),
+        _optional(frame, "aspect", ""))]
     frame["_start"] = pd.Series([d.toordinal() if d else None for d in day_starts],
                                 index=frame.index, dtype=object)
     frame["_end"] = pd.Series([(e if e and s and e >= s else s).toordinal() if s else None
@@ -1165,7 +1203,8 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
     big = date.max.toordinal()
     starts = [s if s is not None else 0 for s in frame["_start"]]
     ends = [e if e is not None else big for e in frame["_end"]]
-    clusters = _Clusters(starts, ends)
+    clusters = _Clusters([date(day.year, 1, 1).toordinal() if before and day else s
+                          for s, day, before in zip(starts, day_starts, open_start)], ends)
     # mentions of one event of merge() are one group
     first_of: dict = {}
     for i in range(n):
@@ -1184,12 +1223,21 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
         if len(members) < 2:
             continue
         members.sort(key=lambda i: (starts[i], ends[i], doc_ids[i], ids[i]))
-        for i, j in _event_mention_pairs(pair_columns, members, cap, min_objects):
+        pairs = _event_mention_pairs(pair_columns, members, cap, min_objects)
+        pairs += _reported_pairs(pair_columns, members, open_start, cap, min_objects)
+        # reported mentions join dated ones first: two reports of different days
+        # joined first would narrow each other to the earlier day
+        for i, j in sorted(pairs, key=lambda p: open_start[p[0]] and open_start[p[1]]):
             clusters.union(i, j)
     groups: dict = defaultdict(list)
     for i in range(n):
         if active[i]:
             groups[clusters.find(i)].append(i)
+    for root, members in groups.items():
+        # a group of reported mentions alone: at the earliest publication (on or before
+        # each of them)
+        if all(open_start[i] for i in members if starts[i]) and any(open_start[i] for i in members):
+            clusters.start[root] = clusters.end[root]
     previous = frame["event_id"].astype(str).to_list()
     event_ids = list(previous) if only_blocks is not None else [""] * n
     for i in range(n):
@@ -1280,6 +1328,15 @@ def _joined_event_row(row: dict, rows: list[dict], joined: list[dict],
     own = "reported" if row.get("granularity") == "reported" else "explicit"
     row["date_source"] = _best_source([*rows, {"date_source": own}])
     return row
+
+
+def _reported_before(date_source: str, tense, aspect) -> bool:
+    """A mention dated only by its publication ("reported") in a past or perfect
+    clause: it happened on or before the publication date (a state in the simple
+    present holds at it)."""
+    if date_source != "reported":
+        return False
+    return str(tense).upper() != "PRESENT" or str(aspect).upper() == "PERFECTIVE"
 
 
 def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],

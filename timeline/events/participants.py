@@ -432,13 +432,22 @@ def _timex_skip(span) -> set:
     return skip
 
 
+def _temporal_phrase(prep) -> bool:
+    """Whether a prepositional phrase only places its head in time ("on
+    August 24", "in the fall of 2011"): its object is a date or time the
+    entity recogniser marked.  Such a phrase is no object."""
+    objs = [c for c in prep.children if c.dep_ == "pobj"]
+    return bool(objs) and all(o.ent_type_ in ("DATE", "TIME") for o in objs)
+
+
 def object_of(trig, span=None) -> str:
     """The object of a predicate: its direct object, else its complement
     ("receiving the document"), else its first prepositional object, else
     (for a reporting verb) the reported clause; for a noun, what it is "of"."""
     skip = _timex_skip(span)
     lex = lexicon()
-    children = [c for c in trig.children if c.i not in skip]
+    children = [c for c in trig.children if c.i not in skip
+                and not (c.dep_ == "prep" and _temporal_phrase(c))]
     if trig.pos_ == "NOUN":
         for child in children:
             if child.dep_ == "prep" and child.lower_ in ("of", "on", "to", "with", "against",
@@ -449,7 +458,8 @@ def object_of(trig, span=None) -> str:
         return ""
     if trig.pos_ != "VERB" and is_verbal(trig.head):
         trig = trig.head
-        children = [c for c in trig.children if c.i not in skip]
+        children = [c for c in trig.children if c.i not in skip
+                    and not (c.dep_ == "prep" and _temporal_phrase(c))]
     for dep in ("dobj", "attr", "oprd"):
         for child in children:
             if child.dep_ == dep and child.lower_ not in lex.other_pronouns:
