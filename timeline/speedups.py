@@ -1,15 +1,20 @@
 """The English pipeline made cheaper, with the same results.
 
-Two changes to the pipeline ``spacy.load`` gives, both checked token by token
-against the original (``tests/test_speedups.py``):
+Four changes to the pipeline ``spacy.load`` gives, each checked token by
+token against the original (``tests/test_speedups.py``):
 
 - :func:`use_numpy_blas`: thinc's matrix products go to numpy's BLAS;
 - :class:`AttributeTable`: the attribute ruler (the rules that give each
   token its coarse part of speech, morphology and some lemmas from its
   fine-grained tag and its word) applied from a table of what each kind of
-  token gets, instead of a pattern matcher run over every sentence.
+  token gets, instead of a pattern matcher run over every sentence;
+- :class:`LemmaTable`: the rule lemmatizer's answers memoised, its word
+  lists made sets;
+- :class:`BeamOfOne`: the entity recogniser's greedy search run as a beam
+  search of width one (the same entities, without taking Python's lock back
+  at every step).
 
-:func:`speed_up` applies both to a loaded pipeline.  One more saving changes
+:func:`speed_up` applies them to a loaded pipeline.  One more saving changes
 results a little, and is measured instead (README, "Speed"):
 :func:`recognise_entities` runs the entity recogniser, the most expensive
 component, only on the words around those that can begin a name.
@@ -118,8 +123,9 @@ class AttributeTable:
     white space), so what they set is computed once per combination of these
     and looked up afterwards.  A word that no pattern names (nor matches by
     regular expression) counts as one "other word", so the table holds a
-    row per kind of token (some hundreds), not per word of the corpus; the few patterns over several tokens ("gon
-    na", "let 's") still go through a Matcher of their own.  Later patterns
+    row per kind of token (some hundreds), not per word of the corpus.  The
+    few patterns over several tokens ("gon na", "let 's") still go through a
+    Matcher of their own, in the sentences that hold the words they name.  Later patterns
     win over earlier ones on the same attribute, as in the ruler.
     """
 
