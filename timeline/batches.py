@@ -226,8 +226,9 @@ def _stop(executor) -> None:
 #: than :data:`IN_PROCESS_ARTICLES`) are processed in this process whatever
 #: ``workers`` says.  A worker costs a start-up of its own (spawned: Python,
 #: spaCy and the model loaded, the temporal rules compiled, measured 2 s of
-#: CPU and 200 MB; forked, less, but its memory grows as it works), and one process parses about 15,000 characters of news a second
-#: (measured on te3-silver): below this much text (about 3 s of work, 9,000
+#: CPU and 200 MB; forked, less, but its memory grows as it works), and one
+#: process parses about 15,000 characters of news a second (measured on
+#: te3-silver): below this much text (about 3 s of work, 9,000
 #: words) two workers would not finish much sooner, and take more memory
 IN_PROCESS_CHARS = 50_000
 #: ... but this many articles go to the workers whatever their length (each

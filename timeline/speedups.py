@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, Optional
 
+import numpy as np
+
 #: the token attributes a ruler's condition may test for the table to replay
 #: it: read from the token as spaCy stores them (a hash in the string store,
 #: or a flag)
@@ -182,8 +184,6 @@ class AttributeTable:
         if not set(self._written) <= {IDS[name] for name in _WRITABLE}:
             raise Unsupported(f"rules set attributes {self._written}")
         self._column = {attr: j for j, attr in enumerate(self._written)}
-        import numpy as np
-
         # what each distinct set of rules sets: its values and which columns it sets
         self._entries: dict[tuple, int] = {}
         self._values = np.zeros((0, len(self._written)), dtype=np.uint64)
@@ -251,8 +251,6 @@ class AttributeTable:
         key = tuple(sorted(merged.items())) if merged else ()
         entry = self._entries.get(key)
         if entry is None:
-            import numpy as np
-
             entry = self._entries[key] = len(self._entries)
             row = np.zeros((1, len(self._written)), dtype=np.uint64)
             mask = np.zeros((1, len(self._written)), dtype=bool)
@@ -287,8 +285,6 @@ class AttributeTable:
             for attr_id in sorted(set(ids) | set(more)):
                 merged.update(self.ruler.attrs[attr_id])
             rows[i] = self._entry(merged)
-        import numpy as np
-
         rows = np.asarray(rows)
         sets = self._sets[rows]
         if sets.any():
@@ -347,8 +343,6 @@ class LemmaTable:
                 if lemma is None:
                     lemma = memo[key] = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
             lemmas.append(lemma)
-        import numpy as np
-
         doc.from_array(self._lemma, np.array(lemmas, dtype=np.uint64).reshape(-1, 1))
         return doc
 

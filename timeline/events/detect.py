@@ -906,15 +906,22 @@ def _explicit(article: Article) -> dict[int, int]:
 EVENT_POS = ("VERB", "NOUN", "ADJ")
 
 
+@lru_cache(maxsize=1)
+def _event_pos_ids() -> frozenset:
+    """spaCy's ids of the parts of speech of :data:`EVENT_POS`."""
+    from spacy.symbols import IDS as SYMBOLS
+
+    return frozenset(SYMBOLS[p] for p in EVENT_POS)
+
+
 def _candidates(doc, offset: int, explicit: dict) -> Iterator:
     """The tokens of ``doc`` (a sentence starting at ``offset`` in its
     article) that can be event mentions: those of :data:`EVENT_POS`, and
     those a temporal expression dates (``explicit``: article offsets).  Read
     from the doc's arrays, so the other tokens cost nothing."""
     from spacy.attrs import IDX, POS
-    from spacy.symbols import IDS as SYMBOLS
 
-    wanted = {SYMBOLS[p] for p in EVENT_POS}
+    wanted = _event_pos_ids()
     for i, (pos, idx) in enumerate(doc.to_array([POS, IDX]).tolist()):
         if pos in wanted or offset + idx in explicit:
             yield doc[i]
