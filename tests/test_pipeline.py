@@ -162,6 +162,61 @@ def test_workers_start_forked_with_the_model_this_process_loaded(monkeypatch):
     assert two.mentions.equals(one.mentions) and len(two.event_mentions) == len(one.event_mentions)
 
 
+def _exit_unless_in(pid: int) -> int:
+    """Returns ``pid`` in the process ``pid``; ends any other process at once."""
+    if os.getpid() != pid:
+        os._exit(3)
+    return pid
+
+
+def _merge_mentions_marked(mentions, documents, keep_words):
+    """pipeline._merge_mentions, each event marked with the process that merged it."""
+    mentions, event_table, words = _ORIGINAL_MERGE[-1](mentions, documents, keep_words)
+    event_table["merged_in"] = os.getpid()
+    return mentions, event_table, words
+
+
+_ORIGINAL_MERGE: list = []
+
+
+def test_the_workers_stay_for_work_after_the_batches_and_lose_none_of_it(monkeypatch):
+    from timeline import batches
+    from timeline.article import Article
+
+    if batches._start_method() != "fork":
+        pytest.skip("workers are spawned on this platform")
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", 0)  # workers even for little work
+    monkeypatch.setattr(batches, "rows_of_batch", lambda articles, nlp=None, options=None: [])
+    here = os.getpid()
+    work = [[Article(doc_id=f"a{i}", text="Talks began on Monday.")] for i in range(3)]
+    with batches.Workers(batches.Options(), workers=2) as pool:
+        assert list(pool.map(work)) == [[], [], []]
+        assert pool.submit(os.getpid).result() != here          # in a worker
+        # a worker that dies under it: the function is run here instead
+        assert pool.submit(_exit_unless_in, here).result() == here
+        assert pool.submit(os.getpid).result() == here          # the pool broke: here
+    with batches.Workers(batches.Options(), workers=1) as pool:   # no workers: here
+        assert list(pool.map(work)) == [[], [], []]
+        assert pool.submit(os.getpid).result() == here
+
+
+@pytest.mark.slow
+def test_with_workers_the_mentions_are_merged_in_one_while_the_pairs_are_found_here(
+        seed_tables, monkeypatch):
+    from timeline import batches
+
+    if batches._start_method() != "fork":
+        pytest.skip("workers are spawned on this platform")
+    monkeypatch.setattr(batches, "IN_PROCESS_CHARS", 0)  # the seeds are little work
+    _ORIGINAL_MERGE.append(pipeline._merge_mentions)
+    monkeypatch.setattr(pipeline, "_merge_mentions", _merge_mentions_marked)
+    two = pipeline.extract(SEEDS, workers=2, batch_size=3, progress=False)
+    marks = set(two.events["merged_in"].dropna().astype(int))
+    assert len(marks) == 1 and os.getpid() not in marks
+    assert two.events.drop(columns="merged_in").equals(seed_tables.events)
+    assert two.event_mentions.equals(seed_tables.event_mentions)
+
+
 def test_a_worker_uses_one_blas_thread_whatever_the_library_was_set_to():
     import subprocess
     import sys

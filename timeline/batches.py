@@ -25,12 +25,15 @@ import os
 import signal
 from collections import deque
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from . import corpus as corpus_mod
 from . import events, nlp as nlp_mod, sentences, tables, temporal
 from .article import Article
 from .events import detect
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: what a processed article gives: its documents.csv row and the rows of each
 #: per-article table (:data:`timeline.tables.PER_ARTICLE`)
@@ -251,72 +254,151 @@ def _look_ahead(batches: Iterator[list[Article]]) -> tuple[list, bool]:
     return ahead, False
 
 
-def map_batches(batches: Iterable[list[Article]], options: Options, model: Optional[str] = None,
-                workers: int = 1) -> Iterator[list[ArticleRows]]:
-    """Process batches on this machine, in order: in this process, or in
-    ``workers`` processes (forked on Linux, see :func:`_start_method`) that
-    each have the model loaded once, at most two batches per worker in
-    flight.  Raises :class:`WorkerDied` if a worker ends without returning
-    its batch.  Little work (one batch, or less than
-    :data:`IN_PROCESS_CHARS` characters of text in all, e.g. the few new
-    articles of a store run) is processed in this process whatever
-    ``workers`` says: starting workers would cost more than it saves."""
-    batches = iter(batches)
-    ahead, enough = _look_ahead(batches)
-    batches = itertools.chain(ahead, batches)
-    if workers <= 1 or not enough:
-        nlp = nlp_mod.load(model)
-        for batch in batches:
-            yield rows_of_batch(batch, nlp, options)
-        return
+class Workers:
+    """The worker processes of a run: they process its batches
+    (:meth:`map`), then stay for work that needs all of them, such as the
+    cross-document merge (:meth:`submit`), until :meth:`close` (or the end of
+    a ``with`` block).
 
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    ``workers`` processes (forked on Linux, see :func:`_start_method`) each
+    with the model loaded once, at most two batches per worker in flight.
+    Little work (one batch, or less than :data:`IN_PROCESS_CHARS` characters
+    of text in all, e.g. the few new articles of a store run) is processed
+    in this process whatever ``workers`` says: starting workers would cost
+    more than it saves; :meth:`submit` then runs its function here too.
+    """
 
-    saved = {name: os.environ.get(name) for name in SINGLE_THREAD_ENV}
-    os.environ.update(SINGLE_THREAD_ENV)  # read by a spawned worker's BLAS as it starts
-    try:
-        executor = ProcessPoolExecutor(workers, mp_context=mp.get_context(_start_method()),
-                                       initializer=_worker_init, initargs=(model, options))
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    in_flight: deque = deque()  # (number, batch, future)
+    def __init__(self, options: Options, model: Optional[str] = None, workers: int = 1) -> None:
+        self.options = options
+        self.model = model
+        self.workers = workers
+        self._executor = None
+        self._broken = False
 
-    def result_of(number: int, batch: list[Article], future):
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, kind, _error, _trace) -> None:
+        self.close(clean=kind is None)
+
+    def _start(self) -> None:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        saved = {name: os.environ.get(name) for name in SINGLE_THREAD_ENV}
+        os.environ.update(SINGLE_THREAD_ENV)  # read by a spawned worker's BLAS as it starts
         try:
-            return future.result()
-        except BrokenProcessPool:
-            raise WorkerDied(f"a worker process died (killed or out of memory) while "
-                             f"{_label(number, batch)} was being processed; nothing of it "
-                             f"was kept: run again to resume") from None
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=mp.get_context(_start_method()),
+                initializer=_worker_init, initargs=(self.model, self.options))
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
-    clean = False
-    try:
-        for number, batch in enumerate(batches):
+    def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleRows]]:
+        """Process batches, in order (see the class).  Raises
+        :class:`WorkerDied` if a worker ends without returning its batch
+        (the workers are then stopped)."""
+        batches = iter(batches)
+        ahead, enough = _look_ahead(batches)
+        batches = itertools.chain(ahead, batches)
+        if self.workers <= 1 or not enough:
+            nlp = nlp_mod.load(self.model)
+            for batch in batches:
+                yield rows_of_batch(batch, nlp, self.options)
+            return
+
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._executor is None:
+            self._start()
+        executor = self._executor
+        in_flight: deque = deque()  # (number, batch, future)
+
+        def result_of(number: int, batch: list[Article], future):
             try:
-                future = executor.submit(_worker_batch, batch)
+                return future.result()
             except BrokenProcessPool:
-                # the pool broke before: the oldest batch in flight names it
-                if in_flight:
-                    result_of(*in_flight.popleft())
-                raise WorkerDied(f"a worker process died before {_label(number, batch)}"
-                                 " was sent; run again to resume") from None
-            in_flight.append((number, batch, future))
-            if len(in_flight) >= 2 * workers:
+                raise WorkerDied(f"a worker process died (killed or out of memory) while "
+                                 f"{_label(number, batch)} was being processed; nothing of it "
+                                 f"was kept: run again to resume") from None
+
+        clean = False
+        try:
+            for number, batch in enumerate(batches):
+                try:
+                    future = executor.submit(_worker_batch, batch)
+                except BrokenProcessPool:
+                    # the pool broke before: the oldest batch in flight names it
+                    if in_flight:
+                        result_of(*in_flight.popleft())
+                    raise WorkerDied(f"a worker process died before {_label(number, batch)}"
+                                     " was sent; run again to resume") from None
+                in_flight.append((number, batch, future))
+                if len(in_flight) >= 2 * self.workers:
+                    yield result_of(*in_flight.popleft())
+            while in_flight:
                 yield result_of(*in_flight.popleft())
-        while in_flight:
-            yield result_of(*in_flight.popleft())
-        clean = True
-    finally:
+            clean = True
+        finally:
+            if not clean:
+                self.close(clean=False)
+
+    def submit(self, function, *args) -> "Future":
+        """Run ``function(*args)`` in a worker if there are workers (its
+        arguments and result are pickled: pass tables, not parses), here
+        otherwise; returns a future (``.result()`` waits for it).  If the
+        worker dies, the function is run here instead: nothing is lost."""
+        from concurrent.futures import Future
+
+        if self._executor is not None and not self._broken:
+            try:
+                return _Resubmitted(self._executor.submit(function, *args), function, args)
+            except Exception:  # a broken pool: run it here
+                self._broken = True
+        done: Future = Future()
+        try:
+            done.set_result(function(*args))
+        except Exception as error:
+            done.set_exception(error)
+        return done
+
+    def close(self, clean: bool = True) -> None:
+        """End the workers: at once if not ``clean`` (queued work cancelled)."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
         if clean:
             executor.shutdown(wait=True)
         else:
             _stop(executor)
+
+
+class _Resubmitted:
+    """A worker's future whose function is run here if the worker dies."""
+
+    def __init__(self, future, function, args) -> None:
+        self._future, self._function, self._args = future, function, args
+
+    def result(self):
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._future.result()
+        except BrokenProcessPool:
+            return self._function(*self._args)
+
+
+def map_batches(batches: Iterable[list[Article]], options: Options, model: Optional[str] = None,
+                workers: int = 1) -> Iterator[list[ArticleRows]]:
+    """Process batches on this machine, in order, in this process or in
+    ``workers`` processes (see :class:`Workers`, which also keeps them for
+    work after the batches)."""
+    with Workers(options, model, workers) as pool:
+        yield from pool.map(batches)
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:

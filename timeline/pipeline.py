@@ -206,6 +206,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         + ([fetch_cache] if fetch_cache else [])
     fetch = {"cache_dir": fetch_cache, "delay": fetch_delay, "timeout": fetch_timeout}
     results = None
+    pool: Optional[batches.Workers] = None
     bar = None
     # what this run stored, and what the changed articles had: the seeds of
     # an incremental merge (timeline/incremental.py)
@@ -282,8 +283,9 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             from . import scale
             results = scale.map_batches(stream, options, model=model, scheduler=scheduler,
                                         workers=workers)
-        else:
-            results = batches.map_batches(stream, options, model=model, workers=workers)
+        else:  # the workers stay for the merge (see below)
+            pool = batches.Workers(options, model=model, workers=workers)
+            results = pool.map(stream)
         for batch_rows in results:
             for doc_row, rows in batch_rows:
                 collect(doc_row, rows)
@@ -315,13 +317,18 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                 documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
                 per_article = {name: tables.frame(rows, tables.PER_ARTICLE[name])
                                for name, rows in table_rows.items()}
-            words: Optional[list] = [] if db is not None else None
-            mentions, event_table = events.merge(per_article["mentions"], documents,
-                                                 words_out=words)
+            # the mentions' merge in a worker (if there are workers), while this
+            # process finds the pairs of event mentions (which need it not)
+            merging = (pool.submit if pool is not None else _here)(
+                _merge_mentions, per_article["mentions"], documents, db is not None)
+            pairs = events.event_mention_pairs(per_article["event_mentions"], documents)
+            mentions, event_table, words = merging.result()
+            if pool is not None:
+                pool.close()
             # every event mention joins the events: the dated ones through their
             # temporal expression, the others by their predicate and participants
             event_mentions, event_table, mentions = events.merge_event_mentions(
-                per_article["event_mentions"], mentions, event_table, documents)
+                per_article["event_mentions"], mentions, event_table, documents, pairs=pairs)
             per_article["mentions"] = mentions
             per_article["event_mentions"] = event_mentions
             if db is not None:  # the merge's state, for the next run's incremental merge
@@ -357,10 +364,31 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         # the store closed (its lock released), whole batches kept
         if results is not None and hasattr(results, "close"):
             results.close()
+        if pool is not None:
+            pool.close(clean=False)
         if bar is not None:
             bar.close()
         if db is not None:
             db.close()
+
+
+def _merge_mentions(mentions: pd.DataFrame, documents: pd.DataFrame,
+                    keep_words: bool) -> tuple[pd.DataFrame, pd.DataFrame, Optional[list]]:
+    """:func:`events.merge` of the mentions, as a worker runs it: (mentions
+    with event_id, events, the words of each mention if ``keep_words``, for
+    the store's incremental merge)."""
+    words: Optional[list] = [] if keep_words else None
+    mentions, event_table = events.merge(mentions, documents, words_out=words)
+    return mentions, event_table, words
+
+
+def _here(function, *args):
+    """A finished future of ``function(*args)`` run in this process."""
+    from concurrent.futures import Future
+
+    done: Future = Future()
+    done.set_result(function(*args))
+    return done
 
 
 def _note_replaced(db, doc_ids: list, ranges: list, keys: set, rows: list) -> None:

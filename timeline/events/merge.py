@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import date
 from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 import numpy as np
@@ -1036,17 +1037,6 @@ def event_blocks(event_mentions: pd.DataFrame) -> set:
         frame["object"].astype(str))}
 
 
-#: the columns :func:`_event_mention_pairs` reads, as lists (made once per merge)
-_PAIR_COLUMNS = ("doc_id", "_actor_keys", "_object_words", "_weak", "_reporting",
-                 "_start", "_end")
-
-
-def _pair_columns(frame: pd.DataFrame) -> dict:
-    """The columns of :data:`_PAIR_COLUMNS` as lists: made once per merge,
-    not once per block (which grew with the square of the corpus)."""
-    return {name: frame[name].to_list() for name in _PAIR_COLUMNS}
-
-
 def _pair_ok(columns: dict, i: int, j: int, min_objects: int) -> bool:
     """Whether rows ``i`` and ``j`` (of one block, with compatible dates) may
     report one event (see :func:`_event_mention_pairs`)."""
@@ -1116,9 +1106,112 @@ def _reported_pairs(columns: dict, members: list[int], open_start: list[bool], c
     return out
 
 
+@dataclass
+class EventMentionPairs:
+    """What :func:`merge_event_mentions` finds from the event mentions alone
+    (before the events of :func:`merge` are known): the rows' columns it
+    reads, and the pairs of rows of each block that may report one event,
+    block by block, in the order they are joined."""
+
+    em: pd.DataFrame
+    frame: pd.DataFrame
+    doc_source: dict
+    keep: list
+    active: list
+    day_starts: list
+    open_start: list
+    starts: list
+    ends: list
+    date_sources: list
+    mention_ids: list
+    ids: list
+    pairs: list = field(default_factory=list)
+
+
+def event_mention_pairs(event_mentions: pd.DataFrame, documents: pd.DataFrame,
+                        only_blocks: Optional[set] = None) -> EventMentionPairs:
+    """The first step of :func:`merge_event_mentions`: the pairs of
+    asserted event mentions that may report one event (within a block, with
+    compatible dates, :func:`_event_mention_pairs` and
+    :func:`_reported_pairs`).  Reads neither the mentions nor the events of
+    :func:`merge`."""
+    em = event_mentions.copy()
+    if "event_id" not in em.columns:
+        em["event_id"] = ""
+    frame = em.astype(object).where(em.notna(), "")
+    docs = documents if documents is not None else pd.DataFrame(columns=["doc_id"])
+    doc_source = {str(d): (s if isinstance(s, str) else "") for d, s in zip(
+        docs.get("doc_id", []), docs["source"] if "source" in docs.columns
+        else [""] * len(docs))}
+    duplicates = set()
+    if "duplicate_of" in docs.columns:
+        duplicates = {str(d) for d, dup in zip(docs["doc_id"], docs["duplicate_of"])
+                      if isinstance(dup, str) and dup}
+    n = len(frame)
+    # the columns read below, as lists (iterating a Series boxes every cell)
+    col = {name: frame[name].to_list() if name in frame.columns else [""] * n
+           for name in ("trigger", "no_event", "doc_id", "date_start", "date_end", "object",
+                        "actors", "date_source", "mention_id", "tense", "aspect")}
+    triggers = [str(t) for t in col["trigger"]]
+    objects_text = [str(o) for o in col["object"]]
+    date_sources = [str(s) for s in col["date_source"]]
+    keep = [bool(t) and not str(ne) and str(d) not in duplicates
+            for t, ne, d in zip(triggers, col["no_event"], col["doc_id"])]
+    blocks = [event_block(s, e, t, o) for s, e, t, o in zip(
+        col["date_start"], col["date_end"], triggers, objects_text)]
+    active = [k and (only_blocks is None or b in only_blocks) for k, b in zip(keep, blocks)]
+    lex = lexicon()
+    day_starts = [_parse_day(v) for v in col["date_start"]]
+    day_ends = [_parse_day(v) for v in col["date_end"]]
+    # a mention placed at the publication date with no time in the text (date_source
+    # "reported", a past or perfect clause) happened on or before that date: its interval
+    # opens at the start of its block's year, so that it joins a dated mention of the same
+    # event on or before its publication (its block keeps it in that year)
+    open_start = [_reported_before(src, tense, aspect) for src, tense, aspect in zip(
+        date_sources, col["tense"], col["aspect"])]
+    pair_columns = {
+        "doc_id": col["doc_id"],
+        "_start": [d.toordinal() if d else None for d in day_starts],
+        "_end": [(e if e and s and e >= s else s).toordinal() if s else None
+                 for s, e in zip(day_starts, day_ends)],
+        "_actor_keys": [actor_keys(str(a)) if act else frozenset()
+                        for a, act in zip(col["actors"], active)],
+        "_object_words": [object_words(o) if act else frozenset()
+                          for o, act in zip(objects_text, active)],
+        "_weak": [s in ("reported", "none", "") for s in date_sources],
+        "_reporting": [t.lower() in lex.reporting for t in triggers],
+    }
+    mention_ids = [str(m) for m in col["mention_id"]]
+    doc_ids = [str(d) for d in col["doc_id"]]
+    big = date.max.toordinal()
+    starts = [s if s is not None else 0 for s in pair_columns["_start"]]
+    ends = [e if e is not None else big for e in pair_columns["_end"]]
+    by_block: dict = defaultdict(list)
+    ids = frame["event_mention_id"].astype(str).to_list()
+    for i in range(n):
+        if active[i]:
+            by_block[blocks[i]].append(i)
+    settings = merge_settings()
+    min_objects = int(settings.get("event_mentions", {}).get("min_object_words", 2))
+    cap = max_pairs_per_mention()
+    found = []
+    for members in by_block.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: (starts[i], ends[i], doc_ids[i], ids[i]))
+        pairs = _event_mention_pairs(pair_columns, members, cap, min_objects)
+        pairs += _reported_pairs(pair_columns, members, open_start, cap, min_objects)
+        # reported mentions join dated ones first: two reports of different days
+        # joined first would narrow each other to the earlier day
+        found.append(sorted(pairs, key=lambda p: open_start[p[0]] and open_start[p[1]]))
+    return EventMentionPairs(em, frame, doc_source, keep, active, day_starts, open_start,
+                             starts, ends, date_sources, mention_ids, ids, found)
+
+
 def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
                          events: pd.DataFrame, documents: pd.DataFrame,
-                         only_blocks: Optional[set] = None
+                         only_blocks: Optional[set] = None,
+                         pairs: Optional["EventMentionPairs"] = None
                          ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Give every asserted event mention an ``event_id``, and events.csv one
     row per event.
@@ -1145,89 +1238,41 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
     have (an incremental run: re-merge the blocks new mentions touch; pass
     the previous events table as ``events``).
 
+    pairs: what :func:`event_mention_pairs` gave for these ``event_mentions``,
+    ``documents`` and ``only_blocks`` (made here if None): the pairs need
+    neither ``mentions`` nor ``events``, so they can be found while
+    :func:`merge` runs elsewhere.
+
     Returns (event_mentions with event_id; events with ``n_sources``
     (distinct outlets) and ``date_source`` (of the best-dated mention);
     mentions with the event_id of events that joined updated).
     """
+    if pairs is None:
+        pairs = event_mention_pairs(event_mentions, documents, only_blocks)
+    p = pairs
+    if len(p.frame) != len(event_mentions):
+        raise ValueError("the pairs were found in another table of event mentions")
     columns = tables.EVENT_COLUMNS + tables.EVENT_SOURCE_COLUMNS
-    em = event_mentions.copy()
-    if "event_id" not in em.columns:
-        em["event_id"] = ""
-    frame = em.astype(object).where(em.notna(), "")
-    docs = documents if documents is not None else pd.DataFrame(columns=["doc_id"])
-    doc_source = {str(d): (s if isinstance(s, str) else "") for d, s in zip(
-        docs.get("doc_id", []), docs["source"] if "source" in docs.columns
-        else [""] * len(docs))}
-    duplicates = set()
-    if "duplicate_of" in docs.columns:
-        duplicates = {str(d) for d, dup in zip(docs["doc_id"], docs["duplicate_of"])
-                      if isinstance(dup, str) and dup}
+    em, frame, doc_source, keep, active = p.em, p.frame, p.doc_source, p.keep, p.active
+    open_start, starts, ends, ids = p.open_start, p.starts, p.ends, p.ids
+    n = len(frame)
     explicit_of = {}
     if mentions is not None and not mentions.empty and "event_id" in mentions.columns:
         explicit_of = {str(m): str(e) for m, e in zip(mentions["mention_id"],
                                                       mentions["event_id"].fillna(""))
                        if isinstance(e, str) and e}
-    n = len(frame)
-    keep = [bool(str(t)) and not str(ne) and str(d) not in duplicates
-            for t, ne, d in zip(frame["trigger"], frame["no_event"], frame["doc_id"])]
-    blocks = [event_block(s, e, t, o) for s, e, t, o in zip(
-        frame["date_start"], frame["date_end"], frame["trigger"].astype(str),
-        frame["object"].astype(str))]
-    active = [k and (only_blocks is None or b in only_blocks) for k, b in zip(keep, blocks)]
-    lex = lexicon()
-    day_starts = [_parse_day(v) for v in frame["date_start"]]
-    day_ends = [_parse_day(v) for v in frame["date_end"]]
-    # a mention placed at the publication date with no time in the text (date_source
-    # "reported", a past or perfect clause) happened on or before that date: its interval
-    # opens at the start of its block's year, so that it joins a dated mention of the same
-    # event on or before its publication (its block keeps it in that year)
-    open_start = [_reported_before(src, tense, aspect) for src, tense, aspect in zip(
-        frame["date_source"].astype(str), _optional(frame, "tense", ""),
-        _optional(frame, "aspect", ""))]
-    frame["_start"] = pd.Series([d.toordinal() if d else None for d in day_starts],
-                                index=frame.index, dtype=object)
-    frame["_end"] = pd.Series([(e if e and s and e >= s else s).toordinal() if s else None
-                               for s, e in zip(day_starts, day_ends)],
-                              index=frame.index, dtype=object)
-    frame["_actor_keys"] = [actor_keys(a) if act else frozenset()
-                            for a, act in zip(frame["actors"].astype(str), active)]
-    frame["_object_words"] = [object_words(o) if act else frozenset()
-                              for o, act in zip(frame["object"].astype(str), active)]
-    frame["_weak"] = [str(s) in ("reported", "none", "") for s in frame["date_source"]]
-    frame["_reporting"] = [str(t).lower() in lex.reporting for t in frame["trigger"]]
-    date_sources = frame["date_source"].astype(str).to_list()
-    mention_ids = frame["mention_id"].astype(str).to_list()
-    doc_ids = frame["doc_id"].astype(str).to_list()
     own = [explicit_of.get(m, "") if act and src == "explicit" else ""
-           for m, src, act in zip(mention_ids, date_sources, active)]
-    big = date.max.toordinal()
-    starts = [s if s is not None else 0 for s in frame["_start"]]
-    ends = [e if e is not None else big for e in frame["_end"]]
+           for m, src, act in zip(p.mention_ids, p.date_sources, active)]
     clusters = _Clusters([date(day.year, 1, 1).toordinal() if before and day else s
-                          for s, day, before in zip(starts, day_starts, open_start)], ends)
+                          for s, day, before in zip(starts, p.day_starts, open_start)], ends)
     # mentions of one event of merge() are one group
     first_of: dict = {}
     for i in range(n):
         if own[i]:
             clusters.union(first_of.setdefault(own[i], i), i)
-    by_block: dict = defaultdict(list)
-    ids = frame["event_mention_id"].astype(str).to_list()
-    for i in range(n):
-        if active[i]:
-            by_block[blocks[i]].append(i)
-    settings = merge_settings()
-    min_objects = int(settings.get("event_mentions", {}).get("min_object_words", 2))
-    cap = max_pairs_per_mention()
-    pair_columns = _pair_columns(frame)
-    for members in by_block.values():
-        if len(members) < 2:
-            continue
-        members.sort(key=lambda i: (starts[i], ends[i], doc_ids[i], ids[i]))
-        pairs = _event_mention_pairs(pair_columns, members, cap, min_objects)
-        pairs += _reported_pairs(pair_columns, members, open_start, cap, min_objects)
-        # reported mentions join dated ones first: two reports of different days
-        # joined first would narrow each other to the earlier day
-        for i, j in sorted(pairs, key=lambda p: open_start[p[0]] and open_start[p[1]]):
+    # then the pairs of each block
+    for block_pairs in p.pairs:
+        for i, j in block_pairs:
             clusters.union(i, j)
     groups: dict = defaultdict(list)
     for i in range(n):
@@ -1245,7 +1290,9 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
             event_ids[i] = ""
     old_events = {} if events is None or events.empty else {
         str(r["event_id"]): r for r in tables.records(events)}
-    records = tables.records(frame)
+    # the records of the row builders (:func:`_event_mention_row`,
+    # :func:`_joined_event_row`): only the columns they read
+    records = tables.records(frame[[c for c in _ROW_COLUMNS if c in frame.columns]])
     rows_of: dict = {}
     remap: dict = {}
     for root, members in groups.items():
@@ -1339,6 +1386,13 @@ def _reported_before(date_source: str, tense, aspect) -> bool:
     return str(tense).upper() != "PRESENT" or str(aspect).upper() == "PERFECTIVE"
 
 
+#: the columns of event_mentions.csv that :func:`_event_mention_row` and
+#: :func:`_joined_event_row` read
+_ROW_COLUMNS = ("event_mention_id", "doc_id", "trigger", "text", "summary", "actors", "object",
+                "sentence", "date_start", "date_end", "granularity", "date_source",
+                "confidence")
+
+
 def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
                        end: Optional[int], doc_source: dict) -> dict:
     """The events.csv row of a group of event mention records that no
@@ -1350,12 +1404,16 @@ def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
                 bool(r.get("actors")), bool(r.get("object")),
                 len(summary.split()) > 2, _number(r.get("confidence")),
                 str(r.get("event_mention_id")))
-    best = max(rows, key=quality)
+    if len(rows) == 1:  # most events: one mention (no choice to make)
+        best = rows[0]
+        trigger = str(best.get("trigger", ""))
+    else:
+        best = max(rows, key=quality)
+        triggers = Counter(str(r.get("trigger", "")) for r in rows)
+        trigger = max(triggers.items(), key=lambda kv: (kv[1], kv[0] == best.get("trigger"),
+                                                         kv[0]))[0]
     doc_ids = sorted({str(r["doc_id"]) for r in rows})
     n_sources = len(_outlets(doc_ids, doc_source))
-    triggers = Counter(str(r.get("trigger", "")) for r in rows)
-    trigger = max(triggers.items(), key=lambda kv: (kv[1], kv[0] == best.get("trigger"),
-                                                     kv[0]))[0]
     source = _best_source(rows)
     confidences = [c for c in (_number(r.get("confidence")) for r in rows) if c > 0] or [0.0]
     base = sum(confidences) / len(confidences)
