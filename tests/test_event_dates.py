@@ -370,3 +370,22 @@ def test_a_clause_told_after_a_dated_one_takes_no_story_date(nlp):
     assert event(a, "moved").date_start == date(1996, 1, 1)
     opened = event(a, "opened")
     assert opened.date_source not in ("narrative", "reported", "inherited")
+
+
+@pytest.mark.parametrize("text, taken, alternatives", [
+    ("Rather than close the plant or sell it, the owners said on Tuesday that they will "
+     "look for a buyer.", "said", ["close", "sell"]),
+    ("Instead of raising taxes, the council cut spending on Monday.", "cut", ["raising"]),
+    ("The council cut spending on Monday rather than raise taxes.", "cut", ["raise"]),
+])
+def test_an_alternative_not_taken_takes_no_date(nlp, text, taken, alternatives):
+    a = processed(nlp, text)
+    assert event(a, taken).date_source == "explicit"
+    for word in alternatives:
+        e = event(a, word)
+        assert e.date_source == "none" and e.date_start is None
+
+
+def test_a_conjunct_without_rather_than_still_inherits(nlp):
+    a = processed(nlp, "The council cut spending on Monday and raised taxes.")
+    assert event(a, "raised").date_source == "inherited"

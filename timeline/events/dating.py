@@ -495,6 +495,34 @@ def _noun_inherits_from(tok, dated: dict, noun_deps: frozenset, noun_preps: froz
     return None
 
 
+def _alternative(tok, words: frozenset) -> bool:
+    """Whether ``tok`` names the alternative not taken: "rather than
+    **recall**", "instead of **raising**" (``[alternatives] words`` as an
+    adverb before it, on the preposition it hangs on, or on the "than" that
+    joins it: "cut spending rather than **raise** taxes"), or a conjunct of
+    one ("rather than recall the phones or **offer** a fix")."""
+    if not words:
+        return False
+    cur = tok
+    for _ in range(4):
+        if any(c.dep_ in ("advmod", "mark") and c.lower_ in words and c.i < cur.i
+               for c in cur.children):
+            return True
+        head = cur.head
+        if cur.dep_ in ("pobj", "pcomp") and head.i != cur.i and (
+                head.lower_ in words or any(c.dep_ == "advmod" and c.lower_ in words
+                                            for c in head.children)):
+            return True
+        if cur.dep_ != "conj" or head.i == cur.i:
+            return False
+        if any(c.dep_ == "cc" and head.i < c.i < cur.i and (
+                c.lower_ in words or any(g.lower_ in words for g in c.children))
+               for c in head.children):
+            return True     # "cut spending rather than raise taxes"
+        cur = head
+    return False
+
+
 def _inherited_from(tok, dated: dict, deps: frozenset, max_steps: int,
                     not_through: frozenset = frozenset()):
     """The dated event mention of a governing clause of ``tok``, or None:
@@ -592,6 +620,7 @@ def date_events(article: Article) -> Article:
     present_classes = frozenset(settings["reported"].get("present_classes", []))
     modifier_deps = frozenset(settings["inherit"].get("participle_modifier_deps", []))
     not_through = frozenset(settings["inherit"]["not_through"])
+    alternatives = frozenset(settings.get("alternatives", {}).get("words", []))
     noun_deps = frozenset(settings["inherit"]["noun_deps"])
     noun_preps = frozenset(settings["inherit"]["noun_prepositions"])
     narrative_pos = frozenset(narrative["pos"])
@@ -622,6 +651,9 @@ def date_events(article: Article) -> Article:
             continue
         toks = {sent.start + tok.idx: tok for tok in sent.doc}
         tok_of = [(e, toks.get(e.start)) for e in items]
+        # an alternative not taken ("rather than recall") keeps only its own date
+        tok_of = [(e, t) for e, t in tok_of
+                  if t is None or e.date_source == "explicit" or not _alternative(t, alternatives)]
         dated = {t.i: e for e, t in tok_of if t is not None and e.date_start is not None
                  and e.date_source == "explicit"}
         # 1. inherited, in tree order (a chain of clauses takes the nearest date)
