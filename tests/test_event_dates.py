@@ -389,3 +389,27 @@ def test_an_alternative_not_taken_takes_no_date(nlp, text, taken, alternatives):
 def test_a_conjunct_without_rather_than_still_inherits(nlp):
     a = processed(nlp, "The council cut spending on Monday and raised taxes.")
     assert event(a, "raised").date_source == "inherited"
+
+
+def test_an_infinitive_completing_a_verb_dated_by_the_story_shares_its_date(nlp):
+    a = processed(nlp, "The ministry announced the plan on Monday. The minister then returned "
+                       "to the stage to reveal the budget. She moved on to talk about taxes.")
+    returned, reveal = event(a, "returned"), event(a, "reveal")
+    assert returned.date_source == "narrative"
+    assert reveal.date_source == "narrative" and reveal.date_start == date(2025, 11, 17)
+    assert event(a, "talk").date_start == event(a, "moved on").date_start == date(2025, 11, 17)
+    assert reveal.confidence < returned.confidence
+
+
+@pytest.mark.parametrize("text, word", [
+    # under an intensional verb, the infinitive is only wanted or asked for
+    ("The ministry announced the plan on Monday. The insider asked to remain anonymous.",
+     "remain"),
+    ("The ministry announced the plan on Monday. The mayor hoped to return soon.", "return"),
+    # direct speech keeps its own time
+    ("The ministry announced the plan on Monday. \"We came here to help the farmers,\" the "
+     "minister said.", "help"),
+])
+def test_an_infinitive_only_wanted_or_quoted_takes_no_story_date(nlp, text, word):
+    e = event(processed(nlp, text), word)
+    assert e.date_source == "none" and e.date_start is None

@@ -629,6 +629,8 @@ def date_events(article: Article) -> Article:
     future_presents = frozenset(narrative.get("not_after_publication", []))
     participle_no_reference = frozenset(narrative.get("participle_modifiers_set_none", []))
     nouns_from_story = bool(settings["inherit"].get("nouns_from_story", False))
+    infinitive_deps = frozenset(settings["inherit"].get("infinitives_from_story", []))
+    intensional = frozenset(settings["inherit"].get("intensional_classes", []))
     relative_none = bool(narrative.get("relative_to_dated_none", False))
     by_sentence: dict[int, list] = {}
     for event in article.event_mentions:
@@ -727,6 +729,25 @@ def date_events(article: Article) -> Article:
                 if source is not None:
                     _set_date(event, source, source.date_source,
                               source.confidence * float(conf["inherited_factor"]))
+        # 5. an infinitive completing a predicate dated by the story or the
+        # publication ("returned to the stage to reveal ...", "moved on to talk
+        # about ..."), as it would inherit that predicate's own date, shares its
+        # time -- unless the predicate is intensional ("asked him to stay"), or
+        # the infinitive is direct speech, as for the story's reference time
+        if infinitive_deps:
+            story = {t.i: e for e, t in tok_of if t is not None and e.date_start is not None
+                     and e.pos == "VERB" and e.date_source in ("narrative", "reported")
+                     and e.event_class not in intensional}
+            for event, tok in tok_of:
+                if tok is None or event.pos != "VERB" or event.tense != "INFINITIVE" \
+                        or event.date_start is not None or event.no_event \
+                        or tok.dep_ not in infinitive_deps or tok.head.i not in story \
+                        or _through_other_time(tok, not_through) \
+                        or (not into_quotes and in_quotation(tok, opened)):
+                    continue
+                source = story[tok.head.i]
+                _set_date(event, source, source.date_source,
+                          source.confidence * float(conf["inherited_factor"]))
         refs = current
     return article
 
