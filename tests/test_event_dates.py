@@ -413,3 +413,15 @@ def test_an_infinitive_completing_a_verb_dated_by_the_story_shares_its_date(nlp)
 def test_an_infinitive_only_wanted_or_quoted_takes_no_story_date(nlp, text, word):
     e = event(processed(nlp, text), word)
     assert e.date_source == "none" and e.date_start is None
+
+
+@pytest.mark.parametrize("text, verb", [
+    ("The phone now uses a faster processor.", "uses"),
+    ("The museum currently displays three of his paintings.", "displays"),
+])
+def test_a_present_event_of_now_is_at_publication(nlp, text, verb):
+    e = event(processed(nlp, text), verb)
+    assert e.date_source == "reported" and e.date_start == PUBLISHED
+    # without "now", the same present is a habit and keeps none
+    plain = event(processed(nlp, text.replace("now ", "").replace("currently ", "")), verb)
+    assert plain.date_source == "none"

@@ -618,6 +618,7 @@ def date_events(article: Article) -> Article:
     reported_classes = frozenset(settings["reported"]["classes"])
     reported_pos = frozenset(settings["reported"]["pos"])
     present_classes = frozenset(settings["reported"].get("present_classes", []))
+    present_values = frozenset(settings["reported"].get("present_values", []))
     modifier_deps = frozenset(settings["inherit"].get("participle_modifier_deps", []))
     not_through = frozenset(settings["inherit"]["not_through"])
     alternatives = frozenset(settings.get("alternatives", {}).get("words", []))
@@ -711,7 +712,8 @@ def date_events(article: Article) -> Article:
                 continue
             if article.published is not None and event.pos in reported_pos and (
                     cls in reported_classes
-                    or (cls == "present" and event.event_class in present_classes)):
+                    or (cls == "present" and event.event_class in present_classes)
+                    or (cls == "present" and _own_value(article, event) in present_values)):
                 event.date_start = event.date_end = article.published
                 event.granularity = "reported"
                 event.date_source = "reported"
@@ -750,6 +752,14 @@ def date_events(article: Article) -> Article:
                           source.confidence * float(conf["inherited_factor"]))
         refs = current
     return article
+
+
+def _own_value(article, event) -> str:
+    """The TIMEX3 value of the expression anchored on ``event`` ("" if none)."""
+    k = event.mention
+    if k is None or k < 0 or k >= len(article.mentions):
+        return ""
+    return article.mentions[k].value or ""
 
 
 def _set_date(event, source, how: str, confidence: float) -> None:
