@@ -193,8 +193,22 @@ def test_a_past_perfect_is_before_the_reference_time_not_at_it(nlp):
     a = processed(nlp, "The ministry announced the plan on Monday. The minister had resigned "
                        "over the scandal.")
     resigned = event(a, "resigned")
-    assert resigned.date_source == "reported"
-    assert resigned.date_start != event(a, "announced").date_start
+    # nor at the publication: a perfect tells of a time before, not which one
+    assert resigned.date_source == "none" and resigned.date_start is None
+
+
+@pytest.mark.parametrize("text, verb", [
+    ("The bakery has sold more than a million loaves.", "sold"),
+    ("The ferry company has built four new ships.", "built"),
+    ("Two hikers have been rescued from the glacier.", "rescued"),
+])
+def test_a_present_perfect_without_a_date_is_not_placed_at_publication(nlp, text, verb):
+    # "has sold": at some time up to now (an indefinite past), unlike "sold",
+    # the simple past of the story's own time
+    e = event(processed(nlp, text), verb)
+    assert e.date_source == "none" and e.date_start is None
+    assert event(processed(nlp, text.replace("has ", "").replace("have been", "were")),
+                 verb).date_source == "reported"
 
 
 def test_a_participle_modifying_a_noun_inherits_no_date(nlp):
@@ -356,3 +370,58 @@ def test_a_clause_told_after_a_dated_one_takes_no_story_date(nlp):
     assert event(a, "moved").date_start == date(1996, 1, 1)
     opened = event(a, "opened")
     assert opened.date_source not in ("narrative", "reported", "inherited")
+
+
+@pytest.mark.parametrize("text, taken, alternatives", [
+    ("Rather than close the plant or sell it, the owners said on Tuesday that they will "
+     "look for a buyer.", "said", ["close", "sell"]),
+    ("Instead of raising taxes, the council cut spending on Monday.", "cut", ["raising"]),
+    ("The council cut spending on Monday rather than raise taxes.", "cut", ["raise"]),
+])
+def test_an_alternative_not_taken_takes_no_date(nlp, text, taken, alternatives):
+    a = processed(nlp, text)
+    assert event(a, taken).date_source == "explicit"
+    for word in alternatives:
+        e = event(a, word)
+        assert e.date_source == "none" and e.date_start is None
+
+
+def test_a_conjunct_without_rather_than_still_inherits(nlp):
+    a = processed(nlp, "The council cut spending on Monday and raised taxes.")
+    assert event(a, "raised").date_source == "inherited"
+
+
+def test_an_infinitive_completing_a_verb_dated_by_the_story_shares_its_date(nlp):
+    a = processed(nlp, "The ministry announced the plan on Monday. The minister then returned "
+                       "to the stage to reveal the budget. She moved on to talk about taxes.")
+    returned, reveal = event(a, "returned"), event(a, "reveal")
+    assert returned.date_source == "narrative"
+    assert reveal.date_source == "narrative" and reveal.date_start == date(2025, 11, 17)
+    assert event(a, "talk").date_start == event(a, "moved on").date_start == date(2025, 11, 17)
+    assert reveal.confidence < returned.confidence
+
+
+@pytest.mark.parametrize("text, word", [
+    # under an intensional verb, the infinitive is only wanted or asked for
+    ("The ministry announced the plan on Monday. The insider asked to remain anonymous.",
+     "remain"),
+    ("The ministry announced the plan on Monday. The mayor hoped to return soon.", "return"),
+    # direct speech keeps its own time
+    ("The ministry announced the plan on Monday. \"We came here to help the farmers,\" the "
+     "minister said.", "help"),
+])
+def test_an_infinitive_only_wanted_or_quoted_takes_no_story_date(nlp, text, word):
+    e = event(processed(nlp, text), word)
+    assert e.date_source == "none" and e.date_start is None
+
+
+@pytest.mark.parametrize("text, verb", [
+    ("The phone now uses a faster processor.", "uses"),
+    ("The museum currently displays three of his paintings.", "displays"),
+])
+def test_a_present_event_of_now_is_at_publication(nlp, text, verb):
+    e = event(processed(nlp, text), verb)
+    assert e.date_source == "reported" and e.date_start == PUBLISHED
+    # without "now", the same present is a habit and keeps none
+    plain = event(processed(nlp, text.replace("now ", "").replace("currently ", "")), verb)
+    assert plain.date_source == "none"

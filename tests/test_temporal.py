@@ -641,12 +641,27 @@ NOT_DATES = [
     # a month name that is a first name
     "April Ryan asked a question.",
     "At the briefing, June Castle took notes.",
+    # a number right after a common noun labels a thing
+    "The delegation 2004 arrived in the capital on time.",
+    "The quote is on page 1998 of the transcript.",
+    "Guests of room 2010 complained about the noise.",
 ]
 
 
 @pytest.mark.parametrize("sentence", NOT_DATES)
 def test_no_date_where_there_is_none(nlp, sentence):
     assert temporal.tag(sentence, FRI, nlp=nlp).mentions == []
+
+
+@pytest.mark.parametrize("sentence, text", [
+    ("The budget 2004 was approved by the council.", "2004"),     # a noun that takes a year
+    ("Turnout fell in the election 2000 in every district.", "2000"),
+    ("Sales rose sharply in fiscal 1998.", "fiscal 1998"),
+    ("The club was founded in 1998.", "1998"),
+    ("The delegation left in 2004 after the talks.", "2004"),     # a preposition between
+])
+def test_a_year_after_a_noun_that_takes_one_stays_a_year(nlp, sentence, text):
+    assert [m.text for m in temporal.tag(sentence, FRI, nlp=nlp).mentions] == [text]
 
 
 # --- a month or day without a year: which year ------------------------------------

@@ -495,6 +495,34 @@ def _noun_inherits_from(tok, dated: dict, noun_deps: frozenset, noun_preps: froz
     return None
 
 
+def _alternative(tok, words: frozenset) -> bool:
+    """Whether ``tok`` names the alternative not taken: "rather than
+    **recall**", "instead of **raising**" (``[alternatives] words`` as an
+    adverb before it, on the preposition it hangs on, or on the "than" that
+    joins it: "cut spending rather than **raise** taxes"), or a conjunct of
+    one ("rather than recall the phones or **offer** a fix")."""
+    if not words:
+        return False
+    cur = tok
+    for _ in range(4):
+        if any(c.dep_ in ("advmod", "mark") and c.lower_ in words and c.i < cur.i
+               for c in cur.children):
+            return True
+        head = cur.head
+        if cur.dep_ in ("pobj", "pcomp") and head.i != cur.i and (
+                head.lower_ in words or any(c.dep_ == "advmod" and c.lower_ in words
+                                            for c in head.children)):
+            return True
+        if cur.dep_ != "conj" or head.i == cur.i:
+            return False
+        if any(c.dep_ == "cc" and head.i < c.i < cur.i and (
+                c.lower_ in words or any(g.lower_ in words for g in c.children))
+               for c in head.children):
+            return True     # "cut spending rather than raise taxes"
+        cur = head
+    return False
+
+
 def _inherited_from(tok, dated: dict, deps: frozenset, max_steps: int,
                     not_through: frozenset = frozenset()):
     """The dated event mention of a governing clause of ``tok``, or None:
@@ -565,8 +593,9 @@ def date_events(article: Article) -> Article:
       (an event noun has no tense: it inherits only as the argument of a
       dated predicate), never an infinitive (``[narrative] not_tenses``)
       nor, with ``into_quotations = false``, a word of direct speech;
-    * "reported": no time in the text, in a clause of the past, the
-      present perfect or the past perfect (``[reported] classes``), or a
+    * "reported": no time in the text, in a clause of the simple past
+      (``[reported] classes``; a perfect, "has sold", "had resigned", puts
+      its event at some time before and keeps none), or a
       state in the present ("the phone has two cameras", ``[reported]
       present_classes``): placed at the publication date with granularity
       "reported" and low confidence;
@@ -589,8 +618,10 @@ def date_events(article: Article) -> Article:
     reported_classes = frozenset(settings["reported"]["classes"])
     reported_pos = frozenset(settings["reported"]["pos"])
     present_classes = frozenset(settings["reported"].get("present_classes", []))
+    present_values = frozenset(settings["reported"].get("present_values", []))
     modifier_deps = frozenset(settings["inherit"].get("participle_modifier_deps", []))
     not_through = frozenset(settings["inherit"]["not_through"])
+    alternatives = frozenset(settings.get("alternatives", {}).get("words", []))
     noun_deps = frozenset(settings["inherit"]["noun_deps"])
     noun_preps = frozenset(settings["inherit"]["noun_prepositions"])
     narrative_pos = frozenset(narrative["pos"])
@@ -599,6 +630,8 @@ def date_events(article: Article) -> Article:
     future_presents = frozenset(narrative.get("not_after_publication", []))
     participle_no_reference = frozenset(narrative.get("participle_modifiers_set_none", []))
     nouns_from_story = bool(settings["inherit"].get("nouns_from_story", False))
+    infinitive_deps = frozenset(settings["inherit"].get("infinitives_from_story", []))
+    intensional = frozenset(settings["inherit"].get("intensional_classes", []))
     relative_none = bool(narrative.get("relative_to_dated_none", False))
     by_sentence: dict[int, list] = {}
     for event in article.event_mentions:
@@ -621,6 +654,9 @@ def date_events(article: Article) -> Article:
             continue
         toks = {sent.start + tok.idx: tok for tok in sent.doc}
         tok_of = [(e, toks.get(e.start)) for e in items]
+        # an alternative not taken ("rather than recall") keeps only its own date
+        tok_of = [(e, t) for e, t in tok_of
+                  if t is None or e.date_source == "explicit" or not _alternative(t, alternatives)]
         dated = {t.i: e for e, t in tok_of if t is not None and e.date_start is not None
                  and e.date_source == "explicit"}
         # 1. inherited, in tree order (a chain of clauses takes the nearest date)
@@ -676,7 +712,8 @@ def date_events(article: Article) -> Article:
                 continue
             if article.published is not None and event.pos in reported_pos and (
                     cls in reported_classes
-                    or (cls == "present" and event.event_class in present_classes)):
+                    or (cls == "present" and event.event_class in present_classes)
+                    or (cls == "present" and _own_value(article, event) in present_values)):
                 event.date_start = event.date_end = article.published
                 event.granularity = "reported"
                 event.date_source = "reported"
@@ -694,8 +731,35 @@ def date_events(article: Article) -> Article:
                 if source is not None:
                     _set_date(event, source, source.date_source,
                               source.confidence * float(conf["inherited_factor"]))
+        # 5. an infinitive completing a predicate dated by the story or the
+        # publication ("returned to the stage to reveal ...", "moved on to talk
+        # about ..."), as it would inherit that predicate's own date, shares its
+        # time -- unless the predicate is intensional ("asked him to stay"), or
+        # the infinitive is direct speech, as for the story's reference time
+        if infinitive_deps:
+            story = {t.i: e for e, t in tok_of if t is not None and e.date_start is not None
+                     and e.pos == "VERB" and e.date_source in ("narrative", "reported")
+                     and e.event_class not in intensional}
+            for event, tok in tok_of:
+                if tok is None or event.pos != "VERB" or event.tense != "INFINITIVE" \
+                        or event.date_start is not None or event.no_event \
+                        or tok.dep_ not in infinitive_deps or tok.head.i not in story \
+                        or _through_other_time(tok, not_through) \
+                        or (not into_quotes and in_quotation(tok, opened)):
+                    continue
+                source = story[tok.head.i]
+                _set_date(event, source, source.date_source,
+                          source.confidence * float(conf["inherited_factor"]))
         refs = current
     return article
+
+
+def _own_value(article, event) -> str:
+    """The TIMEX3 value of the expression anchored on ``event`` ("" if none)."""
+    k = event.mention
+    if k is None or k < 0 or k >= len(article.mentions):
+        return ""
+    return article.mentions[k].value or ""
 
 
 def _set_date(event, source, how: str, confidence: float) -> None:

@@ -1467,7 +1467,26 @@ def is_spurious(article: Article, m: Mention) -> bool:
     if m.rule == "relative_unit" and norm(g.get("rel") or "") == "the" and not g.get("pmod") \
             and filters["title_before"].search(text[max(0, m.start - 30):m.start]):
         return True                         # "coach of the year": a title
+    if m.rule == "year" and set(g) <= {"year"} and _label_number(article, m):
+        return True                         # "delegation 2004": a number labelling a thing
     return m.rule == "year" and set(g) <= {"year"} and bool(filters["count_nouns_after"].match(after))
+
+
+def _label_number(article: Article, m: Mention) -> bool:
+    """True for a four-digit number right after a common noun written in lower
+    case ("the delegation 2004 arrived", "page 1998"): it labels the thing, it
+    is no year; a noun that takes a year ("season 2004", "budget 2004") is kept.
+    Read from the parse only (an unparsed sentence keeps the year)."""
+    sent = article.sentences[m.sentence] if 0 <= m.sentence < len(article.sentences) else None
+    if sent is None or sent.doc is None:
+        return False
+    tok = sent.token_at(m.start)
+    if tok is None or not len(tok) or tok[0].i == 0:
+        return False
+    prev = tok[0].doc[tok[0].i - 1]
+    if prev.tag_ not in ("NN", "NNS") or not prev.is_lower or prev.whitespace_ != " ":
+        return False
+    return prev.lower_ not in rules().resolution["filters"]["year_naming_nouns"]
 
 
 def _newspaper(article: Article, m: Mention, before: str, after: str) -> bool:

@@ -156,6 +156,7 @@ def rules() -> Rules:
     filters = resolution["filters"]
     filters["count_nouns_after"] = re.compile(
         r"\s+(?:" + "|".join(map(re.escape, filters["count_nouns"])) + r")\b", re.IGNORECASE)
+    filters["year_naming_nouns"] = frozenset(filters["year_naming_nouns"])
     # "the July 7 bombings": a date before a noun of an event that is over
     # (at most one word between)
     filters["past_event_after"] = re.compile(
