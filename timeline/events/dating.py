@@ -593,9 +593,8 @@ def date_events(article: Article) -> Article:
       (an event noun has no tense: it inherits only as the argument of a
       dated predicate), never an infinitive (``[narrative] not_tenses``)
       nor, with ``into_quotations = false``, a word of direct speech;
-    * "reported": no time in the text, in a clause of the simple past
-      (``[reported] classes``; a perfect, "has sold", "had resigned", puts
-      its event at some time before and keeps none), or a
+    * "reported": no time in the text, in a clause of the past, the
+      present perfect or the past perfect (``[reported] classes``), or a
       state in the present ("the phone has two cameras", ``[reported]
       present_classes``): placed at the publication date with granularity
       "reported" and low confidence;
