@@ -372,6 +372,18 @@ def test_an_alternative_not_taken_takes_no_date(nlp, text, taken, alternatives):
         assert e.date_source == "none" and e.date_start is None
 
 
+@pytest.mark.parametrize("text, verb", [
+    ("The ministry announced the plan on Monday. Instead, it called on the regions to "
+     "submit their budgets.", "called"),
+    ("The ministry announced the plan on Monday. Rather, it eased the pressure on the "
+     "regions.", "eased"),
+])
+def test_a_bare_instead_or_rather_tells_what_was_done(nlp, text, verb):
+    # "instead" alone marks the alternative taken: it keeps the date of the story
+    e = event(processed(nlp, text), verb)
+    assert e.date_source in ("narrative", "reported") and e.date_start is not None
+
+
 def test_a_conjunct_without_rather_than_still_inherits(nlp):
     a = processed(nlp, "The council cut spending on Monday and raised taxes.")
     assert event(a, "raised").date_source == "inherited"

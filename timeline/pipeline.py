@@ -309,6 +309,7 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
         if merged is not None:
             documents, per_article, event_table, counts["merged_rows"] = merged
             mentions, event_mentions = per_article["mentions"], per_article["event_mentions"]
+            entity_table = events.entity_table(per_article["entity_mentions"])
         else:
             if db is not None:
                 documents = db.documents()
@@ -317,12 +318,15 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                 documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
                 per_article = {name: tables.frame(rows, tables.PER_ARTICLE[name])
                                for name, rows in table_rows.items()}
-            # the mentions' merge in a worker (if there are workers), while this
-            # process finds the pairs of event mentions (which need it not)
-            merging = (pool.submit if pool is not None else _here)(
-                _merge_mentions, per_article["mentions"], documents, db is not None)
+            # the mentions' merge and the entities in the workers (if there are
+            # workers), while this process finds the pairs of event mentions
+            # (which need neither)
+            submit = pool.submit if pool is not None else _here
+            merging = submit(_merge_mentions, per_article["mentions"], documents, db is not None)
+            entities = submit(events.entity_table, per_article["entity_mentions"])
             pairs = events.event_mention_pairs(per_article["event_mentions"], documents)
             mentions, event_table, words = merging.result()
+            entity_table = entities.result()
             if pool is not None:
                 pool.close()
             # every event mention joins the events: the dated ones through their
@@ -335,7 +339,6 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                 db.replace_merge(event_table, incremental.event_id_rows(mentions, event_mentions),
                                  pd.DataFrame(words, columns=["mention_id", "undated", "words"]))
                 counts["merged_rows"] = len(mentions) + len(event_mentions)
-        entity_table = events.entity_table(per_article["entity_mentions"])
         reject_table = tables.frame(
             ({"input": r.input, "doc_id": r.doc_id, "reason": r.reason, "action": r.action}
              for r in rejects), tables.REJECT_COLUMNS)

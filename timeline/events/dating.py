@@ -495,28 +495,42 @@ def _noun_inherits_from(tok, dated: dict, noun_deps: frozenset, noun_preps: froz
     return None
 
 
-def _alternative(tok, words: frozenset) -> bool:
+def _marks_alternative(tok, phrases: frozenset) -> bool:
+    """Whether ``tok`` is a word of a two-word marker of the alternative not
+    taken (``[alternatives] phrases``: "rather than", "instead of").  A bare
+    "rather" or "instead" is not one: "Instead, it called on the
+    ministries" tells what was done."""
+    doc = tok.doc
+    after = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+    before = doc[tok.i - 1].lower_ if tok.i > 0 else ""
+    return f"{tok.lower_} {after}" in phrases or f"{before} {tok.lower_}" in phrases
+
+
+def _alternative(tok, phrases: frozenset) -> bool:
     """Whether ``tok`` names the alternative not taken: "rather than
-    **recall**", "instead of **raising**" (``[alternatives] words`` as an
-    adverb before it, on the preposition it hangs on, or on the "than" that
-    joins it: "cut spending rather than **raise** taxes"), or a conjunct of
-    one ("rather than recall the phones or **offer** a fix")."""
-    if not words:
+    **recall**", "instead of **raising**" (a marker of ``[alternatives]
+    phrases`` as an adverb or a mark before it, on the preposition it hangs
+    on, or on the "than" that joins it: "cut spending rather than **raise**
+    taxes"), or a conjunct of one ("rather than recall the phones or
+    **offer** a fix")."""
+    if not phrases:
         return False
     cur = tok
     for _ in range(4):
-        if any(c.dep_ in ("advmod", "mark") and c.lower_ in words and c.i < cur.i
+        if any(c.dep_ in ("advmod", "mark") and c.i < cur.i and _marks_alternative(c, phrases)
                for c in cur.children):
             return True
         head = cur.head
         if cur.dep_ in ("pobj", "pcomp") and head.i != cur.i and (
-                head.lower_ in words or any(c.dep_ == "advmod" and c.lower_ in words
-                                            for c in head.children)):
+                _marks_alternative(head, phrases)
+                or any(c.dep_ == "advmod" and _marks_alternative(c, phrases)
+                       for c in head.children)):
             return True
         if cur.dep_ != "conj" or head.i == cur.i:
             return False
         if any(c.dep_ == "cc" and head.i < c.i < cur.i and (
-                c.lower_ in words or any(g.lower_ in words for g in c.children))
+                _marks_alternative(c, phrases)
+                or any(_marks_alternative(g, phrases) for g in c.children))
                for c in head.children):
             return True     # "cut spending rather than raise taxes"
         cur = head
@@ -620,7 +634,8 @@ def date_events(article: Article) -> Article:
     present_values = frozenset(settings["reported"].get("present_values", []))
     modifier_deps = frozenset(settings["inherit"].get("participle_modifier_deps", []))
     not_through = frozenset(settings["inherit"]["not_through"])
-    alternatives = frozenset(settings.get("alternatives", {}).get("words", []))
+    alternatives = frozenset(phrase.lower() for phrase in
+                             settings.get("alternatives", {}).get("phrases", []))
     noun_deps = frozenset(settings["inherit"]["noun_deps"])
     noun_preps = frozenset(settings["inherit"]["noun_prepositions"])
     narrative_pos = frozenset(narrative["pos"])
