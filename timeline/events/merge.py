@@ -1393,6 +1393,39 @@ _ROW_COLUMNS = ("event_mention_id", "doc_id", "trigger", "text", "summary", "act
                 "confidence")
 
 
+def _one_mention_row(event_id: str, r: dict, start: Optional[int], end: Optional[int],
+                     doc_source: dict) -> dict:
+    """:func:`_event_mention_row` of a group of one record (the most
+    frequent case by far), without the choices a group needs: the same
+    row."""
+    doc = str(r["doc_id"])
+    source = str(r.get("date_source", "") or "none")
+    if source not in DATE_SOURCE_ORDER:
+        source = "none"
+    confidence = _number(r.get("confidence"))
+    first, last = _interval(start, end)
+    return {
+        "event_id": event_id,
+        "date_start": first,
+        "date_end": last,
+        "granularity": r.get("granularity", "") or "",
+        "summary": r.get("summary") or r.get("text", ""),
+        "trigger": str(r.get("trigger", "")),
+        "actors": tables.LIST_SEP.join(_union_names([str(r.get("actors", "") or "")])),
+        "object": r.get("object", "") or "",
+        "doc_ids": doc,
+        "sources": doc_source.get(doc, ""),
+        "n_docs": 1,
+        "mention_ids": "",
+        "texts": str(r.get("text", "")),
+        "sentence": r.get("sentence", "") or "",
+        "confidence": 0.0 if source == "none" else _confidence(
+            confidence if confidence > 0 else 0.0, 1, 1, source == "reported"),
+        "n_sources": 1,
+        "date_source": source,
+    }
+
+
 def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
                        end: Optional[int], doc_source: dict) -> dict:
     """The events.csv row of a group of event mention records that no
@@ -1404,14 +1437,12 @@ def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
                 bool(r.get("actors")), bool(r.get("object")),
                 len(summary.split()) > 2, _number(r.get("confidence")),
                 str(r.get("event_mention_id")))
-    if len(rows) == 1:  # most events: one mention (no choice to make)
-        best = rows[0]
-        trigger = str(best.get("trigger", ""))
-    else:
-        best = max(rows, key=quality)
-        triggers = Counter(str(r.get("trigger", "")) for r in rows)
-        trigger = max(triggers.items(), key=lambda kv: (kv[1], kv[0] == best.get("trigger"),
-                                                         kv[0]))[0]
+    if len(rows) == 1:  # most events: one mention, no choice to make
+        return _one_mention_row(event_id, rows[0], start, end, doc_source)
+    best = max(rows, key=quality)
+    triggers = Counter(str(r.get("trigger", "")) for r in rows)
+    trigger = max(triggers.items(), key=lambda kv: (kv[1], kv[0] == best.get("trigger"),
+                                                     kv[0]))[0]
     doc_ids = sorted({str(r["doc_id"]) for r in rows})
     n_sources = len(_outlets(doc_ids, doc_source))
     source = _best_source(rows)
