@@ -217,6 +217,34 @@ def test_with_workers_the_mentions_are_merged_in_one_while_the_pairs_are_found_h
     assert two.event_mentions.equals(seed_tables.event_mentions)
 
 
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(monkeypatch):
+    import gc
+
+    from timeline import events
+
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    seen = []
+    real = events.merge_event_mentions
+
+    def watched(*args, **kwargs):
+        # the merges run with the cyclic collector off, the run's objects not frozen
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(events, "merge_event_mentions", watched)
+    pipeline.extract(SEEDS, batch_size=3, progress=False)
+    assert seen == [(False, 0)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("merge failed")
+
+    monkeypatch.setattr(events, "merge_event_mentions", failing)
+    with pytest.raises(RuntimeError):
+        pipeline.extract(SEEDS, batch_size=3, progress=False)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
 def test_a_worker_uses_one_blas_thread_whatever_the_library_was_set_to():
     import subprocess
     import sys

@@ -20,6 +20,7 @@ use this module; it imports neither.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import signal
@@ -160,6 +161,11 @@ def _worker_init(model: Optional[str], options: Options) -> None:
     _one_blas_thread()
     _WORKER["nlp"] = nlp_mod.load(model)  # a forked worker has it if the main process had it
     _WORKER["options"] = options
+    # what the worker holds now (the model, the modules, and what a forked one
+    # inherited) lives as long as it does: out of the garbage collector's way, so
+    # that its full collections go through the objects of its batches only
+    # (measured: 0.6 s of a worker's 16 s on 500 articles, 0.17 s so)
+    gc.freeze()
 
 
 def _one_blas_thread() -> None:
@@ -307,8 +313,15 @@ class Workers:
         batches = itertools.chain(ahead, batches)
         if self.workers <= 1 or not enough:
             nlp = nlp_mod.load(self.model)
-            for batch in batches:
-                yield rows_of_batch(batch, nlp, self.options)
+            # what exists before the run (the model, the modules, a notebook's
+            # objects) out of the garbage collector's way while it lasts (see
+            # _worker_init); given back to it at the end
+            gc.freeze()
+            try:
+                for batch in batches:
+                    yield rows_of_batch(batch, nlp, self.options)
+            finally:
+                gc.unfreeze()
             return
 
         from concurrent.futures.process import BrokenProcessPool

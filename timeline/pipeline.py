@@ -28,9 +28,11 @@ order whatever the number of workers, duplicates included.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -311,34 +313,38 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             mentions, event_mentions = per_article["mentions"], per_article["event_mentions"]
             entity_table = events.entity_table(per_article["entity_mentions"])
         else:
-            if db is not None:
-                documents = db.documents()
-                per_article = {name: db.table(name) for name in tables.PER_ARTICLE}
-            else:
-                documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
-                per_article = {name: tables.frame(rows, tables.PER_ARTICLE[name])
-                               for name, rows in table_rows.items()}
-            # the mentions' merge and the entities in the workers (if there are
-            # workers), while this process finds the pairs of event mentions
-            # (which need neither)
-            submit = pool.submit if pool is not None else _here
-            merging = submit(_merge_mentions, per_article["mentions"], documents, db is not None)
-            entities = submit(events.entity_table, per_article["entity_mentions"])
-            pairs = events.event_mention_pairs(per_article["event_mentions"], documents)
-            mentions, event_table, words = merging.result()
-            entity_table = entities.result()
-            if pool is not None:
-                pool.close()
-            # every event mention joins the events: the dated ones through their
-            # temporal expression, the others by their predicate and participants
-            event_mentions, event_table, mentions = events.merge_event_mentions(
-                per_article["event_mentions"], mentions, event_table, documents, pairs=pairs)
-            per_article["mentions"] = mentions
-            per_article["event_mentions"] = event_mentions
-            if db is not None:  # the merge's state, for the next run's incremental merge
-                db.replace_merge(event_table, incremental.event_id_rows(mentions, event_mentions),
-                                 pd.DataFrame(words, columns=["mention_id", "undated", "words"]))
-                counts["merged_rows"] = len(mentions) + len(event_mentions)
+            with _collector_paused():
+                if db is not None:
+                    documents = db.documents()
+                    per_article = {name: db.table(name) for name in tables.PER_ARTICLE}
+                else:
+                    documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
+                    per_article = {name: tables.frame(rows, tables.PER_ARTICLE[name])
+                                   for name, rows in table_rows.items()}
+                # the mentions' merge and the entities in the workers (if there are
+                # workers), while this process finds the pairs of event mentions
+                # (which need neither)
+                submit = pool.submit if pool is not None else _here
+                merging = submit(_merge_mentions, per_article["mentions"], documents,
+                                 db is not None)
+                entities = submit(events.entity_table, per_article["entity_mentions"])
+                pairs = events.event_mention_pairs(per_article["event_mentions"], documents)
+                mentions, event_table, words = merging.result()
+                entity_table = entities.result()
+                if pool is not None:
+                    pool.close()
+                # every event mention joins the events: the dated ones through their
+                # temporal expression, the others by their predicate and participants
+                event_mentions, event_table, mentions = events.merge_event_mentions(
+                    per_article["event_mentions"], mentions, event_table, documents,
+                    pairs=pairs)
+                per_article["mentions"] = mentions
+                per_article["event_mentions"] = event_mentions
+                if db is not None:  # the merge's state, for the next run's incremental merge
+                    db.replace_merge(event_table,
+                                     incremental.event_id_rows(mentions, event_mentions),
+                                     pd.DataFrame(words, columns=["mention_id", "undated", "words"]))
+                    counts["merged_rows"] = len(mentions) + len(event_mentions)
         reject_table = tables.frame(
             ({"input": r.input, "doc_id": r.doc_id, "reason": r.reason, "action": r.action}
              for r in rejects), tables.REJECT_COLUMNS)
@@ -373,6 +379,22 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             bar.close()
         if db is not None:
             db.close()
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off for a while: the merges make
+    hundreds of thousands of short-lived objects (freed as they go, by
+    reference counting) beside the rows of the whole corpus, and each full
+    collection would go through all of them (measured: 0.6 s of the merges
+    of 1,000 articles).  Back on at the end, whatever happens."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _merge_mentions(mentions: pd.DataFrame, documents: pd.DataFrame,
