@@ -44,7 +44,7 @@ evaluate: setup
 	$(BIN)/timeline evaluate ../shared/data/tempeval3/TBAQ-cleaned --system-out outputs/evaluate/tbaq --events --json outputs/evaluate/tbaq.json
 
 bench: setup
-	$(BIN)/timeline bench --corpus ../shared/data/tempeval3/te3-silver --workers 2
+	$(BIN)/timeline bench --corpus ../shared/data/tempeval3/te3-silver --workers 2 --repeat 3
 
 clean:
 	rm -rf $(VENV) outputs/*/

@@ -52,3 +52,32 @@ def test_bench_prints_both_pipelines(tml_folder, capsys, monkeypatch, tmp_path):
     assert naive["words"] == full["words"] > half["words"] > 0
     assert all(r["seconds"] > 0 and r["peak_mb"] > 50 for r in results)
     assert full["mentions"] >= 4
+
+
+def test_figures_of_repeated_measurements_are_their_medians():
+    runs = [{"words": 100, "seconds": 9.0, "peak_mb": 300.0, "note": "a"},
+            {"words": 100, "seconds": 2.0, "peak_mb": 200.0, "note": "b"},
+            {"words": 100, "seconds": 4.0, "peak_mb": 900.0, "note": "c"}]
+    assert bench.median_figures(runs) == {"words": 100, "seconds": 4.0, "peak_mb": 300.0,
+                                          "note": "a"}
+
+
+def test_repeated_rounds_measure_every_pipeline_in_turn(tml_folder, capsys, monkeypatch,
+                                                        tmp_path):
+    monkeypatch.setattr(bench, "PROJECT_DIR", tmp_path)
+    order, seconds = [], iter([8.0, 1.0, 2.0, 6.0, 3.0, 4.0])
+
+    def child(mode, corpus, workers, store=""):
+        order.append((mode, corpus.name))
+        return {"words": 12 if corpus.name == "half.jsonl" else 24,
+                "seconds": next(seconds), "mentions": 1, "peak_mb": 100.0}
+
+    monkeypatch.setattr(bench, "_child", child)
+    assert cli.main(["bench", "--corpus", str(tml_folder), "--repeat", "2"]) == 0
+    # round by round, not each pipeline twice in a row (a drifting machine)
+    assert order == [("naive", "naive.jsonl"), ("ours", "half.jsonl"), ("ours", "full.jsonl")] * 2
+    results = json.loads((tmp_path / "outputs" / "bench" / "results.json").read_text())
+    assert [r["all_seconds"] for r in results] == [[8.0, 6.0], [1.0, 3.0], [2.0, 4.0]]
+    assert [r["seconds"] for r in results] == [7.0, 2.0, 3.0]
+    assert "medians of 2 rounds" in capsys.readouterr().out
+    assert cli.main(["bench", "--corpus", str(tml_folder), "--repeat", "0"]) != 0

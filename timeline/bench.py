@@ -10,7 +10,11 @@ Each measurement runs in a fresh child process, so that its peak memory
 own.  Printed: words, seconds, words per second, peak memory, and the ratios
 (ours / naive; full corpus time / half corpus time).
 
-    timeline bench --corpus ../shared/data/tempeval3/te3-silver --workers 2
+    timeline bench --corpus ../shared/data/tempeval3/te3-silver --workers 2 --repeat 3
+
+``--repeat N`` measures every pipeline N times, in N rounds (each round one
+measurement of each, so that a drift in the speed of a shared machine falls
+on all of them alike), and prints the median of each figure.
 
 ``timeline bench --shapes`` measures instead the shapes that once made the
 cost grow faster than the input (issue 13), each on a synthetic corpus
@@ -249,6 +253,19 @@ def _child(mode: str, corpus: Path, workers: int, store: str = "") -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def median_figures(figures: list[dict]) -> dict:
+    """One measurement's figures from its repetitions: the median of each
+    number (seconds, peak memory ...) over them; the other values of the
+    first."""
+    import statistics
+
+    out = dict(figures[0])
+    for key, value in figures[0].items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = statistics.median(f[key] for f in figures)
+    return out
+
+
 def main(args) -> int:
     """Entry point of ``timeline bench``."""
     if getattr(args, "shapes", False):
@@ -266,23 +283,35 @@ def main(args) -> int:
     n_naive = min(args.naive_limit or n_full, n_full)
     naive_corpus = _limited(source, n_naive, work / "naive.jsonl")
 
-    runs = []
     plan = [("naive", naive_corpus, 1, n_naive), ("ours", half, 1, n_full // 2),
             ("ours", full, 1, n_full)]
     if args.workers > 1:
         plan.append(("ours", full, args.workers, n_full))
-    for mode, corpus, workers, n in plan:
-        print(f"running {mode} on {n} articles with {workers} worker(s) ...", flush=True)
-        figures = _child(mode, corpus, workers)
-        figures.update(mode=mode, articles=n, workers=workers,
-                       words_per_second=figures["words"] / figures["seconds"])
-        runs.append(figures)
+    repeat = max(1, int(getattr(args, "repeat", 1) or 1))
+    # each round measures every pipeline once, so that a drift in the speed of a
+    # shared machine falls on all of them alike; each figure is then the median
+    measured: list[list[dict]] = [[] for _ in plan]
+    for round_number in range(repeat):
+        for k, (mode, corpus, workers, n) in enumerate(plan):
+            label = f" (round {round_number + 1} of {repeat})" if repeat > 1 else ""
+            print(f"running {mode} on {n} articles with {workers} worker(s){label} ...",
+                  flush=True)
+            measured[k].append(_child(mode, corpus, workers))
+    runs = []
+    for (mode, _path, workers, n), figures in zip(plan, measured):
+        run = median_figures(figures)
+        run.update(mode=mode, articles=n, workers=workers, rounds=len(figures),
+                   words_per_second=run["words"] / run["seconds"],
+                   all_seconds=[round(f["seconds"], 2) for f in figures])
+        runs.append(run)
 
     print()
+    if repeat > 1:
+        print(f"medians of {repeat} rounds (seconds of each round in results.json)")
     print(f"{'pipeline':<10}{'workers':>8}{'articles':>10}{'words':>10}{'seconds':>10}"
           f"{'words/s':>10}{'peak MB':>10}")
     for r in runs:
-        print(f"{r['mode']:<10}{r['workers']:>8}{r['articles']:>10}{r['words']:>10}"
+        print(f"{r['mode']:<10}{r['workers']:>8}{r['articles']:>10}{r['words']:>10.0f}"
               f"{r['seconds']:>10.1f}{r['words_per_second']:>10.0f}{r['peak_mb']:>10.0f}")
     naive_rate = runs[0]["words_per_second"]
     ours_one = runs[2]

@@ -240,6 +240,8 @@ def cmd_bench(args) -> int:
         if not args.corpus:
             raise UsageError("--corpus is required (or give --shapes)")
         _corpus(args.corpus)
+    if getattr(args, "repeat", 1) < 1:
+        raise UsageError("--repeat must be 1 or more")
     return bench.main(args)
 
 
@@ -331,6 +333,9 @@ def build_parser() -> argparse.ArgumentParser:
     be.add_argument("--workers", type=int, default=1)
     be.add_argument("--naive-limit", type=int, default=0,
                     help="articles for the naive pipeline (default: same as --limit)")
+    be.add_argument("--repeat", type=int, default=1,
+                    help="measure every pipeline N times, in N rounds, and print the median "
+                         "of each figure (a shared machine's speed drifts over minutes)")
     be.add_argument("--shapes", action="store_true",
                     help="measure the hostile shapes instead (20,000 one-line files, one "
                          "2,000,000-character article, one 300,000-character sentence)")
