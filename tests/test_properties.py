@@ -248,3 +248,41 @@ def test_tag_with_the_model(nlp, text, published):
     article = temporal.tag(text, published, nlp=nlp)
     assert article.text == text
     check_mentions(text, article, published)
+
+
+# --- the shortcuts of the text tidying of participants and summaries ----------------------
+
+TIDY_TEXT = st.text(st.characters(blacklist_categories=("Cs",))
+                    | st.sampled_from(list(" \n\t\xa0\u2009,.;:!?’”)“‘(\"'-")), max_size=40)
+
+
+def _tidy_by_rules(text: str) -> str:
+    import re
+
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([,.;:!?’”)])", r"\1", text)
+    text = re.sub(r"([“‘(])\s+", r"\1", text)
+    text = text.strip(" ,;:–—-\"“”‘’'`")
+    if text.count("“") != text.count("”"):
+        text = text.replace("“", "").replace("”", "")
+    return text
+
+
+@FAST
+@given(TIDY_TEXT)
+def test_tidying_skips_a_rule_only_where_it_would_change_nothing(text):
+    from timeline.events.participants import _tidy
+
+    assert _tidy(text) == _tidy_by_rules(text)
+
+
+@FAST
+@given(st.text(st.sampled_from(list("ab_1 é,.")), max_size=20),
+       st.text(st.sampled_from(list("ab_1 é")), min_size=1, max_size=3))
+def test_a_phrase_is_found_where_it_starts_a_word_as_the_regex_finds_it(text, part):
+    import re
+
+    from timeline.events.summaries import _word_start
+
+    found = re.search(r"(?<!\w)" + re.escape(part), text)
+    assert _word_start(text, part) == (found.start() if found else -1)

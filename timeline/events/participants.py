@@ -238,6 +238,8 @@ def _noun_phrase(tok, limit: int = 8, keep_det: bool = False) -> str:
 _SPACES = re.compile(r"\s+")
 _SPACE_BEFORE = re.compile(r"\s+([,.;:!?’”)])")  # no space before a closing mark
 _SPACE_AFTER = re.compile(r"([“‘(])\s+")        # nor after an opening one
+_MAY_SPACE_BEFORE = frozenset(",.;:!?’”)")
+_MAY_SPACE_AFTER = frozenset("“‘(")
 
 
 def _join(tokens) -> str:
@@ -249,9 +251,20 @@ def _join(tokens) -> str:
             out.append(" ")
         out.append(t.text_with_ws)
         prev = t
-    text = _SPACES.sub(" ", "".join(out)).strip()
-    text = _SPACE_BEFORE.sub(r"\1", text)
-    text = _SPACE_AFTER.sub(r"\1", text)
+    return _tidy("".join(out))
+
+
+def _tidy(text: str) -> str:
+    """Joined token text with one space between words, none before a
+    closing mark or after an opening one, no punctuation or quote marks at
+    its ends, and no quote mark left alone."""
+    if "  " in text or not text.isprintable():  # else no whitespace run to fold
+        text = _SPACES.sub(" ", text)
+    text = text.strip()
+    if _MAY_SPACE_BEFORE.intersection(text):  # the marks the next two rules act on
+        text = _SPACE_BEFORE.sub(r"\1", text)
+    if _MAY_SPACE_AFTER.intersection(text):
+        text = _SPACE_AFTER.sub(r"\1", text)
     text = text.strip(" ,;:–—-\"“”‘’'`")
     # a quote mark left alone after trimming
     if text.count("“") != text.count("”"):

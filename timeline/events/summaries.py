@@ -217,9 +217,19 @@ def _with_determiners(who: str, subj: list, names, sent) -> str:
             continue
         plain = _noun_phrase(tok, limit=10)
         full = _noun_phrase(tok, limit=10, keep_det=True)
-        if plain and full != plain and re.search(r"(?<!\w)" + re.escape(plain), who):
-            who = re.sub(r"(?<!\w)" + re.escape(plain), lambda _: full, who, count=1)
+        at = _word_start(who, plain) if plain and full != plain else -1
+        if at >= 0:
+            who = who[:at] + full + who[at + len(plain):]
     return who
+
+
+def _word_start(text: str, part: str) -> int:
+    """Where ``part`` first occurs in ``text`` not right after a letter, a
+    digit or "_" (where the regex ``(?<!\\w)`` would find it), or -1."""
+    at = text.find(part)
+    while at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_"):
+        at = text.find(part, at + 1)
+    return at
 
 
 def _list_names(names: list[str]) -> str:
