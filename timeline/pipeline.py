@@ -314,20 +314,26 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
             entity_table = events.entity_table(per_article["entity_mentions"])
         else:
             with _collector_paused():
-                if db is not None:
-                    documents = db.documents()
-                    per_article = {name: db.table(name) for name in tables.PER_ARTICLE}
-                else:
-                    documents = tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
-                    per_article = {name: tables.frame(rows, tables.PER_ARTICLE[name])
-                                   for name, rows in table_rows.items()}
+                def table(name: str) -> pd.DataFrame:
+                    if db is not None:
+                        return db.table(name)
+                    return tables.frame(table_rows[name], tables.PER_ARTICLE[name])
+
+                documents = db.documents() if db is not None \
+                    else tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
                 # the mentions' merge and the entities in the workers (if there are
-                # workers), while this process finds the pairs of event mentions
-                # (which need neither)
+                # workers), while this process makes the other tables and finds the
+                # pairs of event mentions (which need neither)
                 submit = pool.submit if pool is not None else _here
+                per_article = {"mentions": table("mentions")}
                 merging = submit(_merge_mentions, per_article["mentions"], documents,
                                  db is not None)
+                per_article["entity_mentions"] = table("entity_mentions")
                 entities = submit(events.entity_table, per_article["entity_mentions"])
+                for name in tables.PER_ARTICLE:
+                    if name not in per_article:
+                        per_article[name] = table(name)
+                per_article = {name: per_article[name] for name in tables.PER_ARTICLE}
                 pairs = events.event_mention_pairs(per_article["event_mentions"], documents)
                 mentions, event_table, words = merging.result()
                 entity_table = entities.result()

@@ -1039,25 +1039,31 @@ def event_blocks(event_mentions: pd.DataFrame) -> set:
 
 def _pair_ok(columns: dict, i: int, j: int, min_objects: int) -> bool:
     """Whether rows ``i`` and ``j`` (of one block, with compatible dates) may
-    report one event (see :func:`_event_mention_pairs`)."""
-    akeys, objs = columns["_actor_keys"], columns["_object_words"]
-    weak, report = columns["_weak"], columns["_reporting"]
-    starts, ends = columns["_start"], columns["_end"]
-    meet = actors_meet(akeys[i], akeys[j])
-    if akeys[i] and akeys[j] and not meet:
+    report one event (see :func:`_event_mention_pairs`).  Each test is made
+    only when the answer still depends on it (hundreds of thousands of pairs
+    per corpus)."""
+    akeys = columns["_actor_keys"]
+    ai, aj = akeys[i], akeys[j]
+    meet = bool(ai) and bool(aj) and actors_meet(ai, aj)
+    if ai and aj and not meet:
         return False
-    objects = len(objs[i] & objs[j]) >= min_objects or bool(objs[i] and objs[i] == objs[j])
-    same_doc = columns["doc_id"][i] == columns["doc_id"][j]
-    # a coarse date (longer than a week) narrowed to the other's finer one
-    # needs what was done to be the same too: "Apple released a laptop in
-    # 2011" is not "Apple released the text of the email on January 17"
-    narrowing = starts[i] is not None and starts[j] is not None \
-        and (starts[i], ends[i]) != (starts[j], ends[j]) \
-        and max(ends[i] - starts[i], ends[j] - starts[j]) > 7
-    if report[i] or report[j] or weak[i] or weak[j] or narrowing:
-        return meet and objects
-    return meet or objects or (same_doc and not akeys[i] and not akeys[j]
-                               and not objs[i] and not objs[j])
+    objs = columns["_object_words"]
+    oi, oj = objs[i], objs[j]
+    weak, report = columns["_weak"], columns["_reporting"]
+    strict = report[i] or report[j] or weak[i] or weak[j]
+    if not strict:
+        starts, ends = columns["_start"], columns["_end"]
+        si, sj = starts[i], starts[j]
+        # a coarse date (longer than a week) narrowed to the other's finer one
+        # needs what was done to be the same too: "Apple released a laptop in
+        # 2011" is not "Apple released the text of the email on January 17"
+        strict = si is not None and sj is not None and (si, ends[i]) != (sj, ends[j]) \
+            and max(ends[i] - si, ends[j] - sj) > 7
+    if strict:
+        return meet and (len(oi & oj) >= min_objects or bool(oi and oi == oj))
+    return meet or len(oi & oj) >= min_objects or bool(oi and oi == oj) or (
+        columns["doc_id"][i] == columns["doc_id"][j] and not ai and not aj and not oi
+        and not oj)
 
 
 def _event_mention_pairs(columns: dict, members: list[int], cap: int,
