@@ -1010,6 +1010,13 @@ def _union_names(cells: Iterable[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
+def _actors_of_one(cell: str) -> str:
+    """:func:`_union_names` of one actors cell, joined (the actors of an
+    event of one mention; the same cells come back often)."""
+    return tables.LIST_SEP.join(_union_names([cell]))
+
+
 # --- every event mention -------------------------------------------------------------------
 
 #: how a date was obtained, most confident first (as timeline.article.DATE_SOURCES)
@@ -1304,7 +1311,7 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
     for root, members in groups.items():
         explicit = sorted({own[i] for i in members if own[i]})
         ev = explicit[0] if explicit and explicit[0] not in rows_of \
-            else _event_id(ids[i] for i in members)
+            else _event_id([ids[i] for i in members])
         for other in explicit[1:]:
             remap[other] = ev
         for i in members:
@@ -1417,7 +1424,7 @@ def _one_mention_row(event_id: str, r: dict, start: Optional[int], end: Optional
         "granularity": r.get("granularity", "") or "",
         "summary": r.get("summary") or r.get("text", ""),
         "trigger": str(r.get("trigger", "")),
-        "actors": tables.LIST_SEP.join(_union_names([str(r.get("actors", "") or "")])),
+        "actors": _actors_of_one(str(r.get("actors", "") or "")),
         "object": r.get("object", "") or "",
         "doc_ids": doc,
         "sources": doc_source.get(doc, ""),
