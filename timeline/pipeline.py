@@ -324,16 +324,15 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                 # the mentions' merge and the entities in the workers (if there are
                 # workers), while this process makes the other tables and finds the
                 # pairs of event mentions (which need neither)
-                submit = pool.submit if pool is not None else _here
+                # (with no workers, Dask's runs included, they run here in turn)
+                submit = (pool or batches.Workers(options)).submit
                 per_article = {"mentions": table("mentions")}
                 merging = submit(_merge_mentions, per_article["mentions"], documents,
                                  db is not None)
                 per_article["entity_mentions"] = table("entity_mentions")
                 entities = submit(events.entity_table, per_article["entity_mentions"])
-                for name in tables.PER_ARTICLE:
-                    if name not in per_article:
-                        per_article[name] = table(name)
-                per_article = {name: per_article[name] for name in tables.PER_ARTICLE}
+                per_article = {name: per_article[name] if name in per_article else table(name)
+                               for name in tables.PER_ARTICLE}
                 pairs = events.event_mention_pairs(per_article["event_mentions"], documents)
                 mentions, event_table, words = merging.result()
                 entity_table = entities.result()
@@ -411,15 +410,6 @@ def _merge_mentions(mentions: pd.DataFrame, documents: pd.DataFrame,
     words: Optional[list] = [] if keep_words else None
     mentions, event_table = events.merge(mentions, documents, words_out=words)
     return mentions, event_table, words
-
-
-def _here(function, *args):
-    """A finished future of ``function(*args)`` run in this process."""
-    from concurrent.futures import Future
-
-    done: Future = Future()
-    done.set_result(function(*args))
-    return done
 
 
 def _note_replaced(db, doc_ids: list, ranges: list, keys: set, rows: list) -> None:

@@ -1013,7 +1013,8 @@ def _union_names(cells: Iterable[str]) -> list[str]:
 @lru_cache(maxsize=1 << 16)
 def _actors_of_one(cell: str) -> str:
     """:func:`_union_names` of one actors cell, joined (the actors of an
-    event of one mention; the same cells come back often)."""
+    event of one mention, :func:`_event_mention_row`; the same cells come
+    back often)."""
     return tables.LIST_SEP.join(_union_names([cell]))
 
 
@@ -1406,39 +1407,6 @@ _ROW_COLUMNS = ("event_mention_id", "doc_id", "trigger", "text", "summary", "act
                 "confidence")
 
 
-def _one_mention_row(event_id: str, r: dict, start: Optional[int], end: Optional[int],
-                     doc_source: dict) -> dict:
-    """:func:`_event_mention_row` of a group of one record (the most
-    frequent case by far), without the choices a group needs: the same
-    row."""
-    doc = str(r["doc_id"])
-    source = str(r.get("date_source", "") or "none")
-    if source not in DATE_SOURCE_ORDER:
-        source = "none"
-    confidence = _number(r.get("confidence"))
-    first, last = _interval(start, end)
-    return {
-        "event_id": event_id,
-        "date_start": first,
-        "date_end": last,
-        "granularity": r.get("granularity", "") or "",
-        "summary": r.get("summary") or r.get("text", ""),
-        "trigger": str(r.get("trigger", "")),
-        "actors": _actors_of_one(str(r.get("actors", "") or "")),
-        "object": r.get("object", "") or "",
-        "doc_ids": doc,
-        "sources": doc_source.get(doc, ""),
-        "n_docs": 1,
-        "mention_ids": "",
-        "texts": str(r.get("text", "")),
-        "sentence": r.get("sentence", "") or "",
-        "confidence": 0.0 if source == "none" else _confidence(
-            confidence if confidence > 0 else 0.0, 1, 1, source == "reported"),
-        "n_sources": 1,
-        "date_source": source,
-    }
-
-
 def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
                        end: Optional[int], doc_source: dict) -> dict:
     """The events.csv row of a group of event mention records that no
@@ -1451,12 +1419,20 @@ def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
                 len(summary.split()) > 2, _number(r.get("confidence")),
                 str(r.get("event_mention_id")))
     if len(rows) == 1:  # most events: one mention, no choice to make
-        return _one_mention_row(event_id, rows[0], start, end, doc_source)
-    best = max(rows, key=quality)
-    triggers = Counter(str(r.get("trigger", "")) for r in rows)
-    trigger = max(triggers.items(), key=lambda kv: (kv[1], kv[0] == best.get("trigger"),
-                                                     kv[0]))[0]
-    doc_ids = sorted({str(r["doc_id"]) for r in rows})
+        best = rows[0]
+        trigger = str(best.get("trigger", ""))
+        doc_ids = [str(best["doc_id"])]
+        actors = _actors_of_one(str(best.get("actors", "") or ""))
+        texts = str(best.get("text", ""))
+    else:
+        best = max(rows, key=quality)
+        triggers = Counter(str(r.get("trigger", "")) for r in rows)
+        trigger = max(triggers.items(), key=lambda kv: (kv[1], kv[0] == best.get("trigger"),
+                                                         kv[0]))[0]
+        doc_ids = sorted({str(r["doc_id"]) for r in rows})
+        actors = tables.LIST_SEP.join(_union_names(str(r.get("actors", "") or "")
+                                                   for r in rows))
+        texts = tables.LIST_SEP.join(dict.fromkeys(str(r.get("text", "")) for r in rows))
     n_sources = len(_outlets(doc_ids, doc_source))
     source = _best_source(rows)
     confidences = [c for c in (_number(r.get("confidence")) for r in rows) if c > 0] or [0.0]
@@ -1470,8 +1446,7 @@ def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
         "granularity": (exact[0] if exact else best).get("granularity", "") or "",
         "summary": best.get("summary") or best.get("text", ""),
         "trigger": trigger,
-        "actors": tables.LIST_SEP.join(_union_names(str(r.get("actors", "") or "")
-                                                    for r in rows)),
+        "actors": actors,
         "object": best.get("object", "") or "",
         "doc_ids": tables.LIST_SEP.join(doc_ids),
         "sources": tables.LIST_SEP.join(sorted({doc_source.get(d, "") for d in doc_ids} - {""})),
@@ -1479,7 +1454,7 @@ def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
         # (no temporal expression of its own: those dating it by inheritance
         # or narrative are in event_mentions.csv's mention_id)
         "mention_ids": "",
-        "texts": tables.LIST_SEP.join(dict.fromkeys(str(r.get("text", "")) for r in rows)),
+        "texts": texts,
         "sentence": best.get("sentence", "") or "",
         "confidence": 0.0 if source == "none" else _confidence(
             base, n_sources, len(doc_ids), source == "reported"),
