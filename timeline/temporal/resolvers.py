@@ -1467,9 +1467,10 @@ def is_spurious(article: Article, m: Mention) -> bool:
     if m.rule == "relative_unit" and norm(g.get("rel") or "") == "the" and not g.get("pmod") \
             and filters["title_before"].search(text[max(0, m.start - 30):m.start]):
         return True                         # "coach of the year": a title
-    if m.rule == "year" and set(g) <= {"year"} and _label_number(article, m):
+    bare_year = m.rule == "year" and set(g) <= {"year"}
+    if bare_year and _label_number(article, m):
         return True                         # "delegation 2004": a number labelling a thing
-    return m.rule == "year" and set(g) <= {"year"} and bool(filters["count_nouns_after"].match(after))
+    return bare_year and bool(filters["count_nouns_after"].match(after))
 
 
 def _label_number(article: Article, m: Mention) -> bool:
