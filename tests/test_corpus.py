@@ -499,3 +499,23 @@ def test_duplicate_check_picks_the_candidate_a_plain_count_picks():
     expected = [plain(f"d{i}", " ".join(t)) for i, t in enumerate(texts)]
     assert found == expected
     assert sum(1 for f in found if f) > 20       # many duplicates found, not a trivial case
+
+
+def test_shingle_hashes_are_the_same_in_every_process():
+    # the hashes must not depend on the process's string hash salt: the sample of
+    # shingles an index keeps (and so the candidates it finds) would change per run
+    import subprocess
+    import sys
+
+    code = ("from timeline.corpus import DuplicateIndex; "
+            "e, g = DuplicateIndex().shingles('Kiev confirmed receipt of the plan on Friday, "
+            "officials said.'); print(e, sorted(g))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True, env={**__import__('os').environ,
+                                               "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2", "random")}
+    assert len(outputs) == 1
+    exact, grams = DuplicateIndex().shingles(
+        "Kiev confirmed receipt of the plan on Friday, officials said.")
+    assert outputs == {f"{exact} {sorted(grams)}\n"}
+    assert len(grams) == 10 - 5 + 1

@@ -3,6 +3,7 @@
 import importlib
 
 import pandas as pd
+import pytest
 
 from timeline import events, tables
 merge_mod = importlib.import_module("timeline.events.merge")
@@ -285,3 +286,95 @@ def test_a_report_finds_the_dated_event_past_many_other_reports():
     ids = dict(zip(em["event_mention_id"], em["event_id"]))
     assert ids["a:e0"] == ids["b:e0"]
     assert ev[ev["event_id"] == ids["a:e0"]].iloc[0]["date_start"] == "2031-03-04"
+
+
+# --- the merge's short cuts give what the plain merge gives ----------------------------------
+
+
+def _mixed_rows():
+    """Event mentions of several blocks: an explicit one (dated by its own
+    expression, joined to an event of merge()) with a narrative partner,
+    reported ones, pairs across outlets, lone ones."""
+    return [_em("a:e0", "a", "approve", "board", "the merger", source="explicit",
+                mention_id="a:m0"),
+            _em("b:e0", "b", "approve", "board", "the merger", source="narrative"),
+            _em("c:e0", "c", "approve", "parliament", "the budget"),
+            _em("b:e1", "b", "approve", "parliament", "the budget bill"),
+            _em("a:e1", "a", "announce", "Apple", "a new phone", source="reported"),
+            _em("b:e2", "b", "announce", "Apple", "a new phone", source="reported"),
+            _em("c:e1", "c", "announce", "Apple Inc", "record profits", source="reported"),
+            _em("a:e2", "a", "reject", "", "", day=""),
+            _em("a:e3", "a", "reject", "", "", day=""),
+            _em("c:e2", "c", "meet", "Hu Jintao", "", day="2025-11-21"),
+            _em("b:e3", "b", "meet", "Hu", "", day="2025-11-21"),
+            _em("b:e4", "b", "meet", "Wen Jiabao", "", day="2025-11-21")]
+
+
+def _explicit_inputs():
+    mentions = pd.DataFrame([{"mention_id": "a:m0", "event_id": "ev-x"}])
+    old = tables.frame([{"event_id": "ev-x", "date_start": "2025-11-20",
+                         "date_end": "2025-11-20", "doc_ids": "a", "mention_ids": "a:m0",
+                         "granularity": "day"}], tables.EVENT_COLUMNS)
+    return mentions, old
+
+
+def test_settling_the_unanchored_events_first_gives_the_same_tables():
+    em_in = tables.frame(_mixed_rows(), tables.EVENT_MENTION_COLUMNS)
+    mentions, old = _explicit_inputs()
+    plain = events.merge_event_mentions(em_in, mentions, old, DOCS)
+    pairs = events.event_mention_pairs(em_in, DOCS)
+    events.settle_unanchored(pairs)
+    # the explicit mention's component waits for merge(); the others are made
+    assert 0 < len(pairs.settled) < int(em_in["no_event"].eq("").sum())
+    assert 0 not in pairs.settled and 1 not in pairs.settled
+    settled = events.merge_event_mentions(em_in, mentions, old, DOCS, pairs=pairs)
+    for before, after in zip(plain, settled):
+        pd.testing.assert_frame_equal(before.reset_index(drop=True),
+                                      after.reset_index(drop=True))
+    ids = dict(zip(settled[0]["event_mention_id"], settled[0]["event_id"]))
+    assert ids["a:e0"] == ids["b:e0"] == "ev-x"
+    assert ids["a:e1"] == ids["b:e2"] != ids["c:e1"]
+    assert ids["c:e2"] == ids["b:e3"] != ids["b:e4"]
+
+
+def test_settling_is_refused_for_a_merge_of_some_blocks():
+    em_in = tables.frame(_mixed_rows(), tables.EVENT_MENTION_COLUMNS)
+    pairs = events.event_mention_pairs(em_in, DOCS)
+    events.settle_unanchored(pairs)
+    with pytest.raises(ValueError):
+        events.merge_event_mentions(em_in, None, None, DOCS, only_blocks=set(), pairs=pairs)
+
+
+def test_the_pair_signatures_set_aside_only_pairs_that_would_fail():
+    # every pair the signatures set aside fails _pair_ok; those they keep are tested
+    rows = _mixed_rows() + [_em(f"c:x{k}", "c", "approve", actor, obj)
+                            for k, (actor, obj) in enumerate(
+                                [("", "the merger"), ("board", ""), ("Hu", "merger talks"),
+                                 ("", ""), ("EU ministers", "the budget")])]
+    em_in = tables.frame(rows, tables.EVENT_MENTION_COLUMNS)
+    n = len(em_in)
+    columns = {"doc_id": list(em_in["doc_id"]),
+               "_actor_keys": [merge_mod.actor_keys(a) for a in em_in["actors"]],
+               "_object_words": [merge_mod.object_words(o) for o in em_in["object"]],
+               "_weak": [False] * n, "_reporting": [False] * n,
+               "_start": [739000] * n, "_end": [739000] * n}
+    for min_objects in (0, 1, 2):
+        signatures = merge_mod._pair_signatures(dict(columns), min_objects)
+        for i in range(n):
+            for j in range(n):
+                if i != j and signatures[i].isdisjoint(signatures[j]):
+                    assert not merge_mod._pair_ok(columns, i, j, min_objects)
+        unfiltered = [(i, j) for i in range(n) for j in range(i + 1, n)
+                      if merge_mod._pair_ok(columns, i, j, min_objects)]
+        found = merge_mod._event_mention_pairs(dict(columns), list(range(n)), n, min_objects)
+        assert found == unfiltered
+
+
+@pytest.mark.parametrize("a, b, meet", [
+    ("Marco Rubio", "Rubio", True), ("Hu", "Hu Jintao", True),
+    ("Vladimir Putin", "Vladimir Zelensky", False), ("US", "US government", True),
+    ("Beijing Summit", "Chinese Private Enterprise Summit", False), ("", "Apple", False),
+    ("Apple; Google", "Google", True)])
+def test_actors_meet(a, b, meet):
+    assert events.actors_meet(events.actor_keys(a), events.actor_keys(b)) is meet
+    assert events.actors_meet(events.actor_keys(b), events.actor_keys(a)) is meet

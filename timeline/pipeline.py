@@ -322,8 +322,9 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                 documents = db.documents() if db is not None \
                     else tables.frame(doc_rows, tables.DOCUMENT_COLUMNS)
                 # the mentions' merge and the entities in the workers (if there are
-                # workers), while this process makes the other tables and finds the
-                # pairs of event mentions (which need neither)
+                # workers), while this process finds the pairs of event mentions and
+                # makes the events that merge cannot reach (which need neither), then
+                # the other tables
                 # (with no workers, Dask's runs included, they run here in turn)
                 submit = (pool or batches.Workers(options)).submit
                 per_article = {"mentions": table("mentions")}
@@ -331,9 +332,11 @@ def extract(corpus: str | Path, *, default_published: date | str | None = None,
                                  db is not None)
                 per_article["entity_mentions"] = table("entity_mentions")
                 entities = submit(events.entity_table, per_article["entity_mentions"])
+                per_article["event_mentions"] = table("event_mentions")
+                pairs = events.event_mention_pairs(per_article["event_mentions"], documents)
+                events.settle_unanchored(pairs)
                 per_article = {name: per_article[name] if name in per_article else table(name)
                                for name in tables.PER_ARTICLE}
-                pairs = events.event_mention_pairs(per_article["event_mentions"], documents)
                 mentions, event_table, words = merging.result()
                 entity_table = entities.result()
                 if pool is not None:

@@ -23,6 +23,11 @@ def _shingle_hash(words: list[str]) -> int:
                                           digest_size=8).digest(), "big")
 
 
+_MASK = (1 << 64) - 1
+#: distinct words whose hashes an index keeps (then it forgets them and starts again)
+_WORD_MEMO = 1 << 20
+
+
 class DuplicateIndex:
     """Streaming near-duplicate detection: is a new article (almost) wholly
     contained in one seen before?
@@ -57,6 +62,7 @@ class DuplicateIndex:
         self._shingles: list[array] = []
         self._ids: list[str] = []
         self._exact: dict[int, int] = {}
+        self._word_hashes: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -64,8 +70,15 @@ class DuplicateIndex:
     def shingles(self, text: str) -> tuple[int, set[int]]:
         """(hash of the whole word sequence, set of shingle hashes) of a text."""
         words = _WORD.findall(text.lower())
+        # each distinct word hashed once (blake2b: the same in every process and
+        # run), a shingle by the hash of the tuple of its words' hashes (of ints,
+        # so not salted per process as the hash of a string is)
+        memo = self._word_hashes
+        if len(memo) > _WORD_MEMO:
+            memo.clear()
+        ids = [memo.get(w) or memo.setdefault(w, _shingle_hash([w]) | 1) for w in words]
         n = self.shingle
-        grams = {_shingle_hash(words[i:i + n]) for i in range(max(0, len(words) - n + 1))}
+        grams = {hash(gram) & _MASK for gram in zip(*(ids[k:] for k in range(n)))}
         # a text with no words at all is compared as it is
         return _shingle_hash(words if words else ["\x00", text.strip()]), grams
 

@@ -47,7 +47,8 @@ from .detect import (generic_present, is_event_noun, is_verbal, main_event, near
                      not_asserted, refine, span_tokens)
 from .lexicon import Lexicon, lexicon, merge_settings
 from .merge import (DEADLINE_KEY, EventMentionPairs, event_block, event_blocks,
-                    event_mention_pairs, max_pairs_per_mention, merge_event_mentions, DENSE_BLOCK, GRANULARITY_ORDER, _cosine, _tfidf_rows,
+                    event_mention_pairs, max_pairs_per_mention, merge_event_mentions,
+                    settle_unanchored, DENSE_BLOCK, GRANULARITY_ORDER, _cosine, _tfidf_rows,
                     actor_keys, actors_meet, candidate_pairs, conflicting_numbers,
                     content_words, converse_keys, is_deadline, looks_like_person, merge,
                     object_words, predicate_key, predicate_keys, sentence_numbers,
@@ -61,7 +62,7 @@ __all__ = [
     "clause_class", "coreference_of", "date_events", "describe_events", "entity_table",
     "entity_timelines", "event_block", "event_blocks", "find_entity", "finite_class",
     "is_unaccusative", "max_pairs_per_mention", "merge_event_mentions",
-    "EventMentionPairs", "event_mention_pairs", "roles",
+    "EventMentionPairs", "event_mention_pairs", "roles", "settle_unanchored",
     "ACTOR_LABELS", "DEADLINE_KEY", "DENSE_BLOCK", "GRANULARITY_ORDER", "Lexicon", "NAMED_LABELS",
     "NameIndex", "PASSIVE_SUBJECT_DEPS", "SUBJECT_DEPS", "UNDATED_CONFIDENCE", "actor_keys",
     "actor_names", "actors_meet", "anchor", "candidate_pairs", "conflicting_numbers",

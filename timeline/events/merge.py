@@ -167,17 +167,36 @@ def actor_keys(cell: str) -> frozenset:
 
 
 def actors_meet(a: frozenset, b: frozenset) -> bool:
-    """Whether two mentions' :func:`actor_keys` name a common actor."""
+    """Whether two mentions' :func:`actor_keys` name a common actor: a
+    whole name or distinctive word in both, or a lone name (``"=hu"``) in
+    one that is the first word of a personal name (``"+hu"``) in the
+    other."""
     if not a or not b:
         return False
-    for k in a & b:
-        if k[:1] not in ("=", "+"):
-            return True
-    for keys, other in ((a, b), (b, a)):
-        for k in keys:
-            if k[:1] == "=" and "+" + k[1:] in other:
-                return True
-    return False
+    plain_a, lone_a, first_a = _meeting_parts(a)
+    plain_b, lone_b, first_b = _meeting_parts(b)
+    return not plain_a.isdisjoint(plain_b) or not lone_a.isdisjoint(first_b) \
+        or not lone_b.isdisjoint(first_a)
+
+
+#: the parts of each set of actor keys seen (:func:`_meeting_parts`); the
+#: sets are few (one per distinct actors cell), the tests of pairs many
+_PARTS: dict = {}
+
+
+def _meeting_parts(keys: frozenset) -> tuple[frozenset, frozenset, frozenset]:
+    """The keys of :func:`actor_keys` in three sets, for
+    :func:`actors_meet` to compare with set operations alone: the plain
+    keys, the words of ``"="`` keys and the words of ``"+"`` keys."""
+    parts = _PARTS.get(keys)
+    if parts is None:
+        if len(_PARTS) >= 1 << 16:
+            _PARTS.clear()
+        parts = _PARTS[keys] = (
+            frozenset(k for k in keys if k[:1] not in ("=", "+")),
+            frozenset(k[1:] for k in keys if k[:1] == "="),
+            frozenset(k[1:] for k in keys if k[:1] == "+"))
+    return parts
 
 
 def _split(cell) -> list[str]:
@@ -1074,6 +1093,31 @@ def _pair_ok(columns: dict, i: int, j: int, min_objects: int) -> bool:
         and not oj)
 
 
+#: the signature of every row when objects need share no word (``min_object_words``
+#: 0 in merge.toml): it meets every other
+_ANY = frozenset({("any",)})
+
+
+def _pair_signatures(columns: dict, min_objects: int) -> list:
+    """For each row, the words one of its pairs must share with it
+    (:func:`_pair_ok` holds only if two rows' signatures meet): the words of
+    its actor keys and of its object, or, with neither, its document.  Most
+    pairs of a block share none, and are set aside by one set operation."""
+    if min_objects < 1:
+        return [_ANY] * len(columns["doc_id"])
+    found = columns.get("_signature")
+    if found is None:
+        found = columns["_signature"] = []
+        for keys, objects, doc_id in zip(columns["_actor_keys"], columns["_object_words"],
+                                         columns["doc_id"]):
+            if not keys and not objects:
+                found.append(frozenset({("document", doc_id)}))
+                continue
+            plain, lone, first = _meeting_parts(keys) if keys else ((), (), ())
+            found.append(frozenset(objects).union(plain, lone, first))
+    return found
+
+
 def _event_mention_pairs(columns: dict, members: list[int], cap: int,
                          min_objects: int) -> list[tuple[int, int]]:
     """Pairs of rows of one block (sorted by date) that may report one
@@ -1087,12 +1131,14 @@ def _event_mention_pairs(columns: dict, members: list[int], cap: int,
     article too: "Apple announced" twice is two announcements unless what
     was announced is the same)."""
     starts, ends = columns["_start"], columns["_end"]
+    signatures = _pair_signatures(columns, min_objects)
     out = []
     for p, i in enumerate(members):
+        start, end, signature = starts[i], ends[i], signatures[i]
         for j in members[p + 1:p + 1 + cap]:
-            if starts[i] is not None and starts[j] is not None and starts[j] > ends[i]:
+            if start is not None and starts[j] is not None and starts[j] > end:
                 break       # sorted by start: no later row overlaps i
-            if _pair_ok(columns, i, j, min_objects):
+            if not signature.isdisjoint(signatures[j]) and _pair_ok(columns, i, j, min_objects):
                 out.append((i, j))
     return out
 
@@ -1108,14 +1154,17 @@ def _reported_pairs(columns: dict, members: list[int], open_start: list[bool], c
     dated = [i for i in members if starts[i] is not None and not open_start[i]]
     dated_starts = [starts[i] for i in dated]
     reports = [i for i in members if starts[i] is not None and open_start[i]]
+    signatures = _pair_signatures(columns, min_objects)
     out = []
     for k, r in enumerate(reports):
         upto = bisect_right(dated_starts, ends[r])
+        signature = signatures[r]
         for j in reversed(dated[max(0, upto - cap):upto]):
-            if _pair_ok(columns, j, r, min_objects):
+            if not signature.isdisjoint(signatures[j]) and _pair_ok(columns, j, r, min_objects):
                 out.append((j, r))
         for j in reversed(reports[max(0, k - cap):k]):
-            if ends[j] != ends[r] and _pair_ok(columns, j, r, min_objects):
+            if ends[j] != ends[r] and not signature.isdisjoint(signatures[j]) \
+                    and _pair_ok(columns, j, r, min_objects):
                 out.append((j, r))
     return out
 
@@ -1140,6 +1189,12 @@ class EventMentionPairs:
     mention_ids: list
     ids: list
     pairs: list = field(default_factory=list)
+    #: set by :func:`settle_unanchored`: the union-find of the rows, the rows
+    #: whose event it made (row -> event_id), and those events' rows
+    clusters: Optional["_Clusters"] = None
+    settled: dict = field(default_factory=dict)
+    settled_rows: list = field(default_factory=list)
+    records: Optional[list] = None
 
 
 def event_mention_pairs(event_mentions: pd.DataFrame, documents: pd.DataFrame,
@@ -1222,6 +1277,86 @@ def event_mention_pairs(event_mentions: pd.DataFrame, documents: pd.DataFrame,
                              starts, ends, date_sources, mention_ids, ids, found)
 
 
+def _new_clusters(p: EventMentionPairs) -> "_Clusters":
+    """The union-find of :func:`merge_event_mentions` before any union: each
+    row's own interval, a reported one's opened to the start of its year."""
+    return _Clusters([date(day.year, 1, 1).toordinal() if before and day else s
+                      for s, day, before in zip(p.starts, p.day_starts, p.open_start)], p.ends)
+
+
+def _row_records(p: EventMentionPairs) -> list:
+    """The records the row builders read (:data:`_ROW_COLUMNS` only), made once."""
+    if p.records is None:
+        p.records = tables.records(p.frame[[c for c in _ROW_COLUMNS if c in p.frame.columns]])
+    return p.records
+
+
+def _groups(clusters: "_Clusters", rows: Iterable[int], open_start: list,
+            starts: list) -> dict:
+    """The groups of the union-find over ``rows`` (root -> members, in row
+    order); a group of reported mentions alone is placed at the earliest
+    publication (on or before each of them)."""
+    groups: dict = defaultdict(list)
+    for i in rows:
+        groups[clusters.find(i)].append(i)
+    for root, members in groups.items():
+        if all(open_start[i] for i in members if starts[i]) and any(open_start[i] for i in members):
+            clusters.start[root] = clusters.end[root]
+    return groups
+
+
+def settle_unanchored(pairs: EventMentionPairs) -> None:
+    """Make, ahead of :func:`merge_event_mentions`, the events of the event
+    mentions that no event of :func:`merge` can reach: those joined by
+    ``pairs`` to no mention dated by its own temporal expression (date_source
+    ``explicit``), which is most of them.  Their events depend on the pairs
+    alone (the events of :func:`merge` only join explicit mentions), so they
+    can be made while :func:`merge` runs elsewhere; ``merge_event_mentions(...,
+    pairs=pairs)`` then makes the others and gives the same tables as
+    without this step.  Records what it made in ``pairs`` (``settled``,
+    ``settled_rows``, ``clusters``; the pairs left are the others'): a
+    ``pairs`` serves one merge.  Not for a merge of ``only_blocks``."""
+    p = pairs
+    n = len(p.frame)
+    # the rows the pairs connect (dates aside): a component holding a row dated by
+    # its own expression may be joined to the events of merge(), the others not
+    component = list(range(n))
+
+    def root(i: int) -> int:
+        while component[i] != i:
+            component[i] = component[component[i]]
+            i = component[i]
+        return i
+
+    for block_pairs in p.pairs:
+        for i, j in block_pairs:
+            a, b = root(i), root(j)
+            if a != b:
+                component[max(a, b)] = min(a, b)
+    reachable = {root(i) for i in range(n) if p.active[i] and p.date_sources[i] == "explicit"}
+    settled = [p.active[i] and root(i) not in reachable for i in range(n)]
+    clusters = p.clusters if p.clusters is not None else _new_clusters(p)
+    later = []
+    for block_pairs in p.pairs:
+        # (the components are disjoint: joining these before or after the
+        # others' pairs and merge()'s groups gives the same groups)
+        for i, j in block_pairs:
+            if settled[i]:
+                clusters.union(i, j)
+        later.append([pair for pair in block_pairs if not settled[pair[0]]])
+    records = _row_records(p)
+    groups = _groups(clusters, (i for i in range(n) if settled[i]), p.open_start, p.starts)
+    for root_row, members in groups.items():
+        ev = _event_id([p.ids[i] for i in members])
+        for i in members:
+            p.settled[i] = ev
+        p.settled_rows.append(_event_mention_row(ev, [records[i] for i in members],
+                                                 clusters.start[root_row],
+                                                 clusters.end[root_row], p.doc_source))
+    p.clusters = clusters
+    p.pairs = [block for block in later if block]
+
+
 def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
                          events: pd.DataFrame, documents: pd.DataFrame,
                          only_blocks: Optional[set] = None,
@@ -1277,36 +1412,33 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
                        if isinstance(e, str) and e}
     own = [explicit_of.get(m, "") if act and src == "explicit" else ""
            for m, src, act in zip(p.mention_ids, p.date_sources, active)]
-    clusters = _Clusters([date(day.year, 1, 1).toordinal() if before and day else s
-                          for s, day, before in zip(starts, p.day_starts, open_start)], ends)
+    settled = p.settled  # the rows settle_unanchored gave an event, if it ran
+    if settled and only_blocks is not None:
+        raise ValueError("settle_unanchored is for a whole merge, not one of only_blocks")
+    clusters = p.clusters if p.clusters is not None else _new_clusters(p)
     # mentions of one event of merge() are one group
     first_of: dict = {}
     for i in range(n):
         if own[i]:
             clusters.union(first_of.setdefault(own[i], i), i)
-    # then the pairs of each block
+    # then the pairs of each block (those settle_unanchored did not join)
     for block_pairs in p.pairs:
         for i, j in block_pairs:
             clusters.union(i, j)
-    groups: dict = defaultdict(list)
-    for i in range(n):
-        if active[i]:
-            groups[clusters.find(i)].append(i)
-    for root, members in groups.items():
-        # a group of reported mentions alone: at the earliest publication (on or before
-        # each of them)
-        if all(open_start[i] for i in members if starts[i]) and any(open_start[i] for i in members):
-            clusters.start[root] = clusters.end[root]
+    groups = _groups(clusters, (i for i in range(n) if active[i] and i not in settled),
+                     open_start, starts)
     previous = frame["event_id"].astype(str).to_list()
     event_ids = list(previous) if only_blocks is not None else [""] * n
     for i in range(n):
         if not keep[i]:
             event_ids[i] = ""
+    for i, ev in settled.items():
+        event_ids[i] = ev
     old_events = {} if events is None or events.empty else {
         str(r["event_id"]): r for r in tables.records(events)}
     # the records of the row builders (:func:`_event_mention_row`,
     # :func:`_joined_event_row`): only the columns they read
-    records = tables.records(frame[[c for c in _ROW_COLUMNS if c in frame.columns]])
+    records = _row_records(p)
     rows_of: dict = {}
     remap: dict = {}
     for root, members in groups.items():
@@ -1339,6 +1471,7 @@ def merge_event_mentions(event_mentions: pd.DataFrame, mentions: pd.DataFrame,
                             else _joined_event_row(row, [], [], None, None, doc_source))
     for ev, (rows, _, start, end) in rows_of.items():
         out_rows.append(_event_mention_row(ev, rows, start, end, doc_source))
+    out_rows += p.settled_rows
     table = tables.frame(out_rows, columns)
     table = table.sort_values(["date_start", "date_end", "event_id"], kind="stable",
                               na_position="last")
