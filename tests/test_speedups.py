@@ -145,12 +145,52 @@ def test_temporal_expressions_are_recognised_as_dates_when_given():
     assert ("last week", "DATE") in [(e.text, e.label_) for e in given.ents]
 
 
-def test_the_entity_recogniser_with_a_beam_of_one_finds_what_the_greedy_one_finds():
-    from timeline.speedups import BeamOfOne
+ENTITY_TEXTS = [
+    "Dmitry Peskov told reporters in Moscow on Friday that the Kremlin had not seen the plan.",
+    "Apple Inc. sold 3 million iPhones in the first week of September, Tim Cook said.",
+    "The International Atomic Energy Agency (IAEA) sent 12 inspectors to Iran last month.",
+    "", "no names here at all.",
+    "Shares of General Motors fell 4 % to $ 31.20 on the New York Stock Exchange.",
+    "Angela Merkel met   Emmanuel Macron in Paris.  Then Boris Johnson flew to Washington.",
+    "The United Nations Security Council voted on Tuesday; China and Russia abstained.",
+]
+
+
+def _entities(docs):
+    return [[(e.start, e.end, e.label_) for e in d.ents] for d in docs]
+
+
+def test_the_greedy_entity_search_in_numpy_finds_what_spacy_finds():
+    from timeline.speedups import GreedyEntities
 
     fast = nlp_mod.load()
     plain = nlp_mod.load(fast=False)
-    assert type(fast.get_pipe("ner")) is BeamOfOne
+    assert type(fast.get_pipe("ner")) is GreedyEntities
+    want = _entities(plain.pipe(ENTITY_TEXTS))
+    # parsed sentences (the parser's sentence starts constrain the entities), in
+    # batches of every size, and one at a time
+    for size in (1, 3, 256):
+        got = _entities(fast.pipe(ENTITY_TEXTS, batch_size=size))
+        assert got == want, size
+    assert ("Dmitry Peskov", "PERSON") in [(e.text, e.label_) for e in fast(ENTITY_TEXTS[0]).ents]
+    assert all(t.ent_iob_ in ("O", "B", "I") for t in fast(ENTITY_TEXTS[6]))
+    # a document with entities set beforehand goes through spaCy's own search
+    doc = fast(ENTITY_TEXTS[1], disable=["ner"])
+    from spacy.tokens import Span
+
+    doc.set_ents([Span(doc, 0, 2, label="PRODUCT")], default="unmodified")
+    ner = fast.get_pipe("ner")
+    ner(doc)
+    assert [(e.text, e.label_) for e in doc.ents][0] == ("Apple Inc.", "PRODUCT")
+
+
+def test_the_entity_recogniser_with_a_beam_of_one_finds_what_the_greedy_one_finds():
+    from timeline.speedups import BeamOfOne, GreedyEntities
+
+    fast = nlp_mod.load()
+    plain = nlp_mod.load(fast=False)
+    assert type(fast.get_pipe("ner")) is GreedyEntities
+    beam = BeamOfOne(fast.get_pipe("ner").component)
     texts = ["Dmitry Peskov told reporters in Moscow on Friday that the Kremlin had not seen the plan.",
              "Apple Inc. sold 3 million iPhones in the first week of September, Tim Cook said.",
              "The International Atomic Energy Agency (IAEA) sent 12 inspectors to Iran last month.",
@@ -159,11 +199,11 @@ def test_the_entity_recogniser_with_a_beam_of_one_finds_what_the_greedy_one_find
     docs = [fast.make_doc(t) for t in texts]
     for name in ("tok2vec", "tagger", "parser"):
         docs = list(fast.get_pipe(name).pipe(docs))
-    got = [[(e.text, e.label_) for e in d.ents] for d in fast.get_pipe("ner").pipe(docs, batch_size=4)]
+    got = [[(e.text, e.label_) for e in d.ents] for d in beam.pipe(docs, batch_size=4)]
     want = [[(e.text, e.label_) for e in d.ents] for d in plain.pipe(texts)]
     assert got == want
     assert ("Dmitry Peskov", "PERSON") in got[0] and got[3] == []
-    one = fast.get_pipe("ner")(fast.get_pipe("parser")(fast.get_pipe("tagger")(
+    one = beam(fast.get_pipe("parser")(fast.get_pipe("tagger")(
         fast.get_pipe("tok2vec")(fast.make_doc(texts[1])))))
     assert [(e.text, e.label_) for e in one.ents] == want[1]
 
@@ -177,3 +217,57 @@ def test_the_lemmatizer_word_lists_become_sets_and_lemmas_stay_the_same():
                for words in plain.get_pipe("lemmatizer").lookups.get_table("lemma_index").values())
     text = "Wolves were hunting the sheep the shepherds had fed, and the mice ran; she writes, they wrote."
     assert [t.lemma_ for t in fast(text)] == [t.lemma_ for t in plain(text)]
+
+
+def test_the_inference_layers_give_the_token_encoders_numbers_bit_for_bit():
+    import numpy as np
+
+    from timeline.speedups import layernorm_predict, maxout_predict, use_numpy_blas
+
+    fast = nlp_mod.load()
+    # the same pipeline with numpy's BLAS alone (spaCy's own BLIS sums in another order)
+    reference = spacy.load(next(n for n in nlp_mod.MODEL_NAMES if spacy.util.is_package(n)))
+    use_numpy_blas(reference)
+    swapped = [n for _, c in fast.pipeline if hasattr(getattr(c, "model", None), "walk")
+               for n in c.model.walk() if n._func in (maxout_predict, layernorm_predict)]
+    assert {n.name for n in swapped} == {"maxout", "layernorm"}
+    docs = [fast.make_doc(t) for t in SENTENCES + ENTITY_TEXTS if t]
+    for name in ("tok2vec",):
+        got = fast.get_pipe(name).model.predict(docs)
+        want = reference.get_pipe(name).model.predict(docs)
+        assert all(np.array_equal(a, b) for a, b in zip(got, want))
+    got = fast.get_pipe("ner").component.model.get_ref("tok2vec").predict(docs)
+    want = reference.get_pipe("ner").model.get_ref("tok2vec").predict(docs)
+    assert np.array_equal(got, want)
+
+
+def test_a_layer_whose_numbers_would_change_keeps_thincs_forward_pass(monkeypatch):
+    from thinc.api import Maxout
+
+    from timeline import speedups
+
+    from thinc.api import NumpyOps
+
+    layer = Maxout(nO=4, nI=6, nP=3)
+    layer.initialize()
+    layer.ops = NumpyOps(use_blis=False)  # as use_numpy_blas leaves the pipeline's layers
+    original = layer._func
+
+    def off_by_a_little(model, X, is_train):
+        Y, back = speedups.maxout_predict(model, X, is_train)
+        return Y + 1e-6, back
+
+    monkeypatch.setitem(speedups._PREDICT, "maxout", off_by_a_little)
+
+    class Holder:
+        model = layer
+
+    class Pipeline:
+        pipeline = [("layer", Holder())]
+
+    assert speedups.use_inference_layers(Pipeline()) == 0
+    assert layer._func is original
+    monkeypatch.setitem(speedups._PREDICT, "maxout", speedups.maxout_predict)
+    assert speedups.use_inference_layers(Pipeline()) == 1
+    X = layer.ops.xp.asarray([[0.5, -1.0, 2.0, 0.25, 3.0, -0.75]], dtype="float32")
+    assert (layer.predict(X) == original(layer, X, False)[0]).all()
