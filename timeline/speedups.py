@@ -30,6 +30,7 @@ import re
 from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
+from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 
 #: the token attributes a ruler's condition may test for the table to replay
 #: it: read from the token as spaCy stores them (a hash in the string store,
@@ -145,7 +146,7 @@ def _same_numbers(model, swapped, width: int) -> bool:
     can depend on the layout of the matrices: where it would differ, the
     layer keeps thinc's forward pass)."""
     rng = np.random.default_rng(7)
-    for rows in (1, 67, 300):
+    for rows in (1, 2, 5, 12, 67, 300):  # a vector product, small and larger ones
         X = rng.standard_normal((rows, width)).astype("float32")
         want, _ = _FORWARD[model.id](model, X, False)
         got, _ = swapped(model, X, False)
@@ -684,6 +685,27 @@ def could_be_named(token) -> bool:
             or (token.is_alpha and (token.is_title or (token.is_upper and len(token) > 1))))
 
 
+def _near_names(doc, spans, window: int) -> list[bool]:
+    """Which tokens of ``doc`` lie within ``window`` tokens of one that
+    :func:`could_be_named` or that overlaps one of the character ``spans``
+    (read from spaCy's token arrays in one call, not token by token)."""
+    from spacy.attrs import IS_ALPHA, IS_CURRENCY, IS_TITLE, IS_UPPER, LIKE_NUM, POS
+    from spacy.parts_of_speech import PROPN
+
+    n = len(doc)
+    keep = [False] * n
+    percent = doc.vocab.strings.add("%")
+    rows = doc.to_array([POS, LIKE_NUM, IS_CURRENCY, ORTH, IS_ALPHA, IS_TITLE, IS_UPPER, LENGTH,
+                         IDX]).tolist()
+    for i, (pos, num, currency, orth, alpha, title, upper, length, idx) in enumerate(rows):
+        if (pos == PROPN or num or currency or orth == percent
+                or (alpha and (title or (upper and length > 1)))
+                or (spans and any(start < idx + length and idx < end for start, end in spans))):
+            for j in range(max(0, i - window), min(n, i + window + 1)):
+                keep[j] = True
+    return keep
+
+
 def recognise_entities(docs: list, ner, window: int = ENTITY_WINDOW,
                        batch_size: int = 256,
                        also: Optional[list[list[tuple[int, int]]]] = None) -> None:
@@ -706,21 +728,17 @@ def recognise_entities(docs: list, ner, window: int = ENTITY_WINDOW,
 
     jobs = []  # (doc, short doc or None for the whole doc, kept token indices)
     for n, doc in enumerate(docs):
-        keep = [False] * len(doc)
-        spans = also[n] if also else ()
-        for token in doc:
-            if could_be_named(token) or any(
-                    start < token.idx + len(token) and token.idx < end for start, end in spans):
-                for j in range(max(0, token.i - window), min(len(doc), token.i + window + 1)):
-                    keep[j] = True
+        keep = _near_names(doc, also[n] if also else (), window)
         kept = [i for i, flag in enumerate(keep) if flag]
         if not kept:
             doc.set_ents([], default="outside")
         elif len(kept) >= WINDOWED_BELOW * len(doc):
             jobs.append((doc, None, None))
         else:
-            short = Doc(doc.vocab, words=[doc[i].text for i in kept],
-                        spaces=[bool(doc[i].whitespace_) for i in kept])
+            strings = doc.vocab.strings
+            words = doc.to_array([ORTH, SPACY])[kept].tolist()
+            short = Doc(doc.vocab, words=[strings[w] for w, _space in words],
+                        spaces=[bool(space) for _w, space in words])
             jobs.append((doc, short, kept))
     inputs = [short if short is not None else doc for doc, short, _kept in jobs]
     for (doc, short, kept), done in zip(jobs, ner.pipe(inputs, batch_size=batch_size)):

@@ -1540,6 +1540,38 @@ _ROW_COLUMNS = ("event_mention_id", "doc_id", "trigger", "text", "summary", "act
                 "confidence")
 
 
+def _single_event_row(event_id: str, row: dict, start: Optional[int], end: Optional[int],
+                      doc_source: dict) -> dict:
+    """:func:`_event_mention_row` of a group of one record (most events), made
+    without the choices a group needs: the same row."""
+    doc_id = str(row["doc_id"])
+    source = row.get("date_source")
+    if source not in DATE_SOURCE_ORDER:
+        source = "none"
+    first, last = _interval(start, end)
+    confidence = _number(row.get("confidence"))
+    return {
+        "event_id": event_id,
+        "date_start": first,
+        "date_end": last,
+        "granularity": row.get("granularity", "") or "",
+        "summary": row.get("summary") or row.get("text", ""),
+        "trigger": str(row.get("trigger", "")),
+        "actors": _actors_of_one(str(row.get("actors", "") or "")),
+        "object": row.get("object", "") or "",
+        "doc_ids": doc_id,
+        "sources": doc_source.get(doc_id, ""),
+        "n_docs": 1,
+        "mention_ids": "",
+        "texts": str(row.get("text", "")),
+        "sentence": row.get("sentence", "") or "",
+        "confidence": 0.0 if source == "none" else _confidence(
+            confidence if confidence > 0 else 0.0, 1, 1, source == "reported"),
+        "n_sources": 1,
+        "date_source": source,
+    }
+
+
 def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
                        end: Optional[int], doc_source: dict) -> dict:
     """The events.csv row of a group of event mention records that no
@@ -1552,11 +1584,7 @@ def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
                 len(summary.split()) > 2, _number(r.get("confidence")),
                 str(r.get("event_mention_id")))
     if len(rows) == 1:  # most events: one mention, no choice to make
-        best = rows[0]
-        trigger = str(best.get("trigger", ""))
-        doc_ids = [str(best["doc_id"])]
-        actors = _actors_of_one(str(best.get("actors", "") or ""))
-        texts = str(best.get("text", ""))
+        return _single_event_row(event_id, rows[0], start, end, doc_source)
     else:
         best = max(rows, key=quality)
         triggers = Counter(str(r.get("trigger", "")) for r in rows)
