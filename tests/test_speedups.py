@@ -270,3 +270,24 @@ def test_a_layer_whose_numbers_would_change_keeps_thincs_forward_pass(monkeypatc
     assert layer.id not in speedups._FORWARD
     X = layer.ops.xp.asarray([[0.5, -1.0, 2.0, 0.25, 3.0, -0.75]], dtype="float32")
     assert (layer.predict(X) == original(layer, X, False)[0]).all()
+
+
+def test_the_token_encoder_in_chunks_gives_each_sentence_the_same_vectors():
+    import numpy as np
+
+    from timeline.speedups import ENCODER_CHUNK, ChunkedEncoder
+
+    fast = nlp_mod.load()
+    plain = nlp_mod.load(fast=False)
+    encoder = fast.get_pipe("tok2vec")
+    assert type(encoder) is ChunkedEncoder
+    texts = [f"{SENTENCES[i % len(SENTENCES)]} Item {i} was sold in Lyon on day {i}."
+             for i in range(2 * ENCODER_CHUNK + 7)]          # more than two chunks
+    docs = [fast.make_doc(t) for t in texts]
+    chunked = encoder.predict(docs)
+    whole = encoder.component.model.predict(docs)             # all sentences in one product
+    assert len(chunked) == len(docs)
+    assert all(np.array_equal(a, b) for a, b in zip(chunked, whole))
+    # and the annotations of a batch of them are spaCy's
+    got = [_signature(d) for d in fast.pipe(texts, batch_size=len(texts))]
+    assert got == [_signature(d) for d in plain.pipe(texts, batch_size=len(texts))]

@@ -1,11 +1,13 @@
 """The English pipeline made cheaper, with the same results.
 
-Five changes to the pipeline ``spacy.load`` gives, each checked token by
+Six changes to the pipeline ``spacy.load`` gives, each checked token by
 token against the original (``tests/test_speedups.py``):
 
 - :func:`use_numpy_blas`: thinc's matrix products go to numpy's BLAS;
 - :func:`use_inference_layers`: the maxout and layer-normalisation layers of
   the token encoders computed for prediction only, with the same numbers;
+- :class:`ChunkedEncoder`: the token encoder run on a few dozen sentences
+  at a time (the same vectors, with arrays that stay in the cache);
 - :class:`AttributeTable`: the attribute ruler (the rules that give each
   token its coarse part of speech, morphology and some lemmas from its
   fine-grained tag and its word) applied from a table of what each kind of
@@ -506,6 +508,57 @@ class BeamOfOne:
             yield from batch
 
 
+#: sentences per matrix product of the token encoders: their layers' arrays then
+#: stay in the processor's cache (measured on te3-silver: a tenth less time than
+#: with the 256 sentences of a batch)
+ENCODER_CHUNK = 64
+
+
+def encode_in_chunks(model, docs: list):
+    """``model.predict(docs)`` (a token encoder: a list of arrays, one per
+    document, or one array of all their tokens) made :data:`ENCODER_CHUNK`
+    documents at a time, joined.  Each document's vectors depend on its own
+    words only, so they are the same."""
+    if len(docs) <= ENCODER_CHUNK:
+        return model.predict(docs)
+    parts = [model.predict(docs[i:i + ENCODER_CHUNK]) for i in range(0, len(docs), ENCODER_CHUNK)]
+    if isinstance(parts[0], list):
+        return [vectors for part in parts for vectors in part]
+    return np.concatenate(parts)
+
+
+class ChunkedEncoder:
+    """spaCy's ``tok2vec`` component (the token encoder the tagger and the
+    parser listen to) run :data:`ENCODER_CHUNK` sentences at a time within
+    each batch (:func:`encode_in_chunks`); the vectors it leaves on each
+    document, which the listeners read, are the same."""
+
+    def __init__(self, component) -> None:
+        self.component = component
+        self.name = getattr(component, "name", "")
+
+    def __getattr__(self, name: str):
+        return getattr(self.component, name)
+
+    def predict(self, docs: list):
+        docs = list(docs)
+        if not any(len(doc) for doc in docs):
+            return self.component.predict(docs)
+        return encode_in_chunks(self.component.model, docs)
+
+    def __call__(self, doc):
+        self.component.set_annotations([doc], self.predict([doc]))
+        return doc
+
+    def pipe(self, docs: Iterable, batch_size: int = 256):
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, size=batch_size):
+            batch = list(batch)
+            self.component.set_annotations(batch, self.predict(batch))
+            yield from batch
+
+
 #: the move types of spaCy's entity transitions (``BiluoPushDown``), by the
 #: first letter of a move's name
 _MISSING, _BEGIN, _IN, _LAST, _UNIT, _OUT = range(6)
@@ -603,7 +656,7 @@ class GreedyEntities:
 
         if not docs:
             return
-        vectors = self.tok2vec.predict(docs)
+        vectors = encode_in_chunks(self.tok2vec, docs)
         features = self.lower.predict(vectors)          # (words + 1, 3, hidden, pieces); row 0 pads
         bias = self.lower.get_param("b")
         weights, out_bias = self.upper.get_param("W"), self.upper.get_param("b")
@@ -754,8 +807,8 @@ def recognise_entities(docs: list, ner, window: int = ENTITY_WINDOW,
 
 def speed_up(nlp) -> None:
     """Apply :func:`use_numpy_blas`, :func:`use_inference_layers`,
-    :class:`AttributeTable`, :class:`BeamOfOne` and :class:`LemmaTable` to
-    ``nlp``.
+    :class:`ChunkedEncoder`, :class:`AttributeTable`, :class:`GreedyEntities`
+    (or :class:`BeamOfOne`) and :class:`LemmaTable` to ``nlp``.
 
     The attribute ruler is replaced only if every one of its patterns can be
     replayed from the table, the lemmatizer only if it is spaCy's rule
@@ -776,6 +829,9 @@ def speed_up(nlp) -> None:
     if ner is not None and hasattr(ner, "beam_parse") and ner.cfg.get("beam_width", 1) == 1:
         _swap_component(nlp, "ner", GreedyEntities(ner) if GreedyEntities.supported(ner)
                         else BeamOfOne(ner))
+    encoder = nlp.get_pipe("tok2vec") if "tok2vec" in nlp.pipe_names else None
+    if encoder is not None and type(encoder).__name__ == "Tok2Vec":
+        _swap_component(nlp, "tok2vec", ChunkedEncoder(encoder))
     lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
     if (lemmatizer is not None
             and type(lemmatizer).__name__ in ("Lemmatizer", "EnglishLemmatizer")
