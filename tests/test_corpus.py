@@ -467,7 +467,7 @@ def test_duplicate_check_picks_the_candidate_a_plain_count_picks():
             body = [w if rng.random() > 0.1 else rng.choice(words) for w in body]
         texts.append(boiler + body)
 
-    index = DuplicateIndex(max_candidates=5)
+    index = DuplicateIndex(max_candidates=5, common=40)   # some boilerplate postings fill up
     plain_ids, plain_shingles, plain_postings, plain_exact = [], [], {}, {}
 
     def plain(doc_id, text):
@@ -477,8 +477,9 @@ def test_duplicate_check_picks_the_candidate_a_plain_count_picks():
         if len(grams) >= index.min_shingles:
             hits = {}
             for h in grams:
-                if h % index.sample == 0:
-                    for i in plain_postings.get(h, ()):
+                posting = plain_postings.get(h, ())
+                if h % index.sample == 0 and len(posting) < index.common:
+                    for i in posting:
                         hits[i] = hits.get(i, 0) + 1
             best, best_score = -1, 0.0
             for i in sorted(hits, key=lambda i: (-hits[i], i))[:5]:
@@ -489,7 +490,7 @@ def test_duplicate_check_picks_the_candidate_a_plain_count_picks():
                 return plain_ids[best]
         plain_exact.setdefault(exact, len(plain_ids))
         for h in grams:
-            if h % index.sample == 0:
+            if h % index.sample == 0 and len(plain_postings.get(h, ())) < index.common:
                 plain_postings.setdefault(h, []).append(len(plain_ids))
         plain_ids.append(doc_id)
         plain_shingles.append(list(grams))
@@ -499,6 +500,28 @@ def test_duplicate_check_picks_the_candidate_a_plain_count_picks():
     expected = [plain(f"d{i}", " ".join(t)) for i, t in enumerate(texts)]
     assert found == expected
     assert sum(1 for f in found if f) > 20       # many duplicates found, not a trivial case
+    assert any(len(p) == 40 for p in plain_postings.values())   # the cap was reached
+
+
+def test_a_footer_shared_by_every_article_proposes_no_candidates_yet_copies_are_found():
+    """2,000 different articles with one footer: the footer's shingles stop
+    collecting originals at ``common``, so each check reads a bounded
+    posting (not every earlier article), and a near-copy is still found by
+    its own words."""
+    footer = ("all rights reserved this material may not be published broadcast "
+              "rewritten or redistributed").split()
+    index = DuplicateIndex()
+    def body(i):
+        return (f"report {i} on district {i * 7} road {i * 13} and bridge {i * 31} opened after "
+                f"{i * 3} weeks of repairs by crew {i * 11} of team {i * 17} in zone {i * 19}")
+
+    for i in range(2000):
+        assert index.check(Article(doc_id=f"a{i}", text=f"{body(i)} {' '.join(footer)}")) == ""
+    lists = [p for p in index._postings.values() if isinstance(p, list)]
+    assert lists and max(len(p) for p in lists) <= index.common
+    # the same report with a title line on top
+    assert index.check(Article(doc_id="copy", text=f"Update: {body(1500)} {' '.join(footer)}")) \
+        == "a1500"
 
 
 def test_shingle_hashes_are_the_same_in_every_process():

@@ -291,3 +291,26 @@ def test_the_token_encoder_in_chunks_gives_each_sentence_the_same_vectors():
     # and the annotations of a batch of them are spaCy's
     got = [_signature(d) for d in fast.pipe(texts, batch_size=len(texts))]
     assert got == [_signature(d) for d in plain.pipe(texts, batch_size=len(texts))]
+
+
+def test_a_very_long_sentence_is_decoded_in_a_small_group_with_the_same_entities():
+    from timeline import speedups
+
+    fast = nlp_mod.load()
+    ner = fast.get_pipe("ner")
+    beam = speedups.BeamOfOne(ner.component)
+    long_text = " ".join(ENTITY_TEXTS[i % 3] for i in range(90))      # about 1,500 words
+    texts = [long_text] + [ENTITY_TEXTS[i % len(ENTITY_TEXTS)] for i in range(200)]
+    docs = list(fast.pipe(texts, disable=["ner"]))
+    assert len(docs[0]) * 160 > speedups._GROUP_CELLS   # the long one cannot go with 160 others
+    copies = [d.copy() for d in docs]
+    groups = []
+    decode = ner._decode
+    ner._decode = lambda group: (groups.append(len(group)), decode(group))
+    try:
+        ner._annotate(docs)
+    finally:
+        del ner._decode
+    beam._annotate(copies)
+    assert groups[0] < 160 and sum(groups) == len([d for d in docs if len(d)])
+    assert _entities(docs) == _entities(copies)

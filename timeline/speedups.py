@@ -565,6 +565,10 @@ _MISSING, _BEGIN, _IN, _LAST, _UNIT, _OUT = range(6)
 _MOVE_LETTERS = {"M": _MISSING, "B": _BEGIN, "I": _IN, "L": _LAST, "U": _UNIT, "O": _OUT}
 
 
+#: at most this many (sentence, word) cells in one group decoded together
+_GROUP_CELLS = 200_000
+
+
 class GreedyEntities:
     """spaCy's entity recogniser with its greedy search made in numpy, all
     the sentences of a batch a step at a time.
@@ -645,10 +649,17 @@ class GreedyEntities:
         if len(fresh) < len(docs):
             chosen = {id(d) for d in fresh}
             self.fallback._annotate([d for d in docs if id(d) not in chosen])
-        # longest first: the sentences still being read at a step are a prefix
+        # longest first: the sentences still being read at a step are a prefix; a
+        # group's arrays are (sentences x its longest sentence), so a very long
+        # sentence goes with few others
         fresh.sort(key=len, reverse=True)
-        for start in range(0, len(fresh), 256):
-            self._decode(fresh[start:start + 256])
+        group: list = []
+        for doc in fresh:
+            if group and (len(group) >= 256 or (len(group) + 1) * len(group[0]) > _GROUP_CELLS):
+                self._decode(group)
+                group = []
+            group.append(doc)
+        self._decode(group)
 
     def _decode(self, docs: list) -> None:
         from spacy.attrs import IS_SPACE, SENT_START

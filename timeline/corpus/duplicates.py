@@ -49,11 +49,20 @@ class DuplicateIndex:
     for the 2,452 TempEval-3 silver articles, 1,600 characters on average).
     Texts with fewer than ``min_shingles`` shingles are compared by their
     exact word sequence only.
+
+    A shingle found in ``common`` originals is boilerplate (a feed's footer,
+    a template's fixed words): its posting stops growing and proposes no
+    candidates, so that the check of each article costs the same however
+    many articles share it (every original sharing one would otherwise be
+    counted for every new article: quadratic).  A duplicate is found by its
+    other shingles; a text made of boilerplate alone is still found when it
+    is an exact copy.
     """
 
     def __init__(self, threshold: float = 0.8, shingle: int = 5, sample: int = 4,
-                 min_shingles: int = 3, max_candidates: int = 20):
+                 min_shingles: int = 3, max_candidates: int = 20, common: int = 128):
         self.threshold = threshold
+        self.common = common
         self.shingle = shingle
         self.sample = sample
         self.min_shingles = min_shingles
@@ -101,7 +110,9 @@ class DuplicateIndex:
                     continue
                 posting = self._postings.get(h)
                 if isinstance(posting, list):
-                    hits.update(posting)      # (counted in C: postings of common shingles are long)
+                    if len(posting) >= self.common:
+                        continue              # boilerplate: proposes no candidate
+                    hits.update(posting)      # (counted in C)
                 elif posting is not None:
                     hits[posting] += 1
             # the most hits first, then the earliest (a stable sort keeps the
@@ -132,7 +143,8 @@ class DuplicateIndex:
             if posting is None:
                 self._postings[h] = number
             elif isinstance(posting, list):
-                posting.append(number)
+                if len(posting) < self.common:
+                    posting.append(number)
             else:
                 self._postings[h] = [posting, number]
 
