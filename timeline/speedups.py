@@ -465,7 +465,35 @@ class LemmaTable:
             yield self(doc)
 
 
-class BeamOfOne:
+class _StandIn:
+    """A component put in the place of one of spaCy's (``component``): its
+    other attributes are the component's (labels, cfg, moves, model ...); a
+    document, or each batch of a stream, goes through :meth:`_annotate`."""
+
+    def __init__(self, component) -> None:
+        self.component = component
+        self.name = getattr(component, "name", "")
+
+    def __getattr__(self, name: str):
+        return getattr(self.component, name)
+
+    def _annotate(self, docs: list) -> None:
+        raise NotImplementedError
+
+    def __call__(self, doc):
+        self._annotate([doc])
+        return doc
+
+    def pipe(self, docs: Iterable, batch_size: int = 256):
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, size=batch_size):
+            batch = list(batch)
+            self._annotate(batch)
+            yield from batch
+
+
+class BeamOfOne(_StandIn):
     """A transition-based component of spaCy (the entity recogniser) run
     through its beam search with a beam of one.
 
@@ -478,13 +506,6 @@ class BeamOfOne:
     keeps it.  Batches are cut as the component itself cuts them.
     """
 
-    def __init__(self, component) -> None:
-        self.component = component
-        self.name = getattr(component, "name", "")
-
-    def __getattr__(self, name: str):  # labels, cfg, moves ... of the component
-        return getattr(self.component, name)
-
     def _annotate(self, docs: list) -> None:
         component = self.component
         if not any(len(doc) for doc in docs):
@@ -492,10 +513,6 @@ class BeamOfOne:
             return
         beams = component.beam_parse(docs, beam_width=1, beam_density=0.0)
         component.set_annotations(docs, beams)
-
-    def __call__(self, doc):
-        self._annotate([doc])
-        return doc
 
     def pipe(self, docs: Iterable, batch_size: int = 256):
         from spacy.util import minibatch
@@ -527,18 +544,11 @@ def encode_in_chunks(model, docs: list):
     return np.concatenate(parts)
 
 
-class ChunkedEncoder:
+class ChunkedEncoder(_StandIn):
     """spaCy's ``tok2vec`` component (the token encoder the tagger and the
     parser listen to) run :data:`ENCODER_CHUNK` sentences at a time within
     each batch (:func:`encode_in_chunks`); the vectors it leaves on each
     document, which the listeners read, are the same."""
-
-    def __init__(self, component) -> None:
-        self.component = component
-        self.name = getattr(component, "name", "")
-
-    def __getattr__(self, name: str):
-        return getattr(self.component, name)
 
     def predict(self, docs: list):
         docs = list(docs)
@@ -546,17 +556,8 @@ class ChunkedEncoder:
             return self.component.predict(docs)
         return encode_in_chunks(self.component.model, docs)
 
-    def __call__(self, doc):
-        self.component.set_annotations([doc], self.predict([doc]))
-        return doc
-
-    def pipe(self, docs: Iterable, batch_size: int = 256):
-        from spacy.util import minibatch
-
-        for batch in minibatch(docs, size=batch_size):
-            batch = list(batch)
-            self.component.set_annotations(batch, self.predict(batch))
-            yield from batch
+    def _annotate(self, docs: list) -> None:
+        self.component.set_annotations(docs, self.predict(docs))
 
 
 #: the move types of spaCy's entity transitions (``BiluoPushDown``), by the
@@ -569,7 +570,7 @@ _MOVE_LETTERS = {"M": _MISSING, "B": _BEGIN, "I": _IN, "L": _LAST, "U": _UNIT, "
 _GROUP_CELLS = 200_000
 
 
-class GreedyEntities:
+class GreedyEntities(_StandIn):
     """spaCy's entity recogniser with its greedy search made in numpy, all
     the sentences of a batch a step at a time.
 
@@ -591,8 +592,7 @@ class GreedyEntities:
     benchmark (README, "Speed")."""
 
     def __init__(self, component) -> None:
-        self.component = component
-        self.name = getattr(component, "name", "")
+        super().__init__(component)
         self.fallback = BeamOfOne(component)
         moves = component.moves
         names = [moves.get_class_name(i) for i in range(moves.n_moves)]
@@ -628,21 +628,6 @@ class GreedyEntities:
                     and all(n[0] in _MOVE_LETTERS for n in names) and "O" in names)
         except Exception:
             return False
-
-    def __getattr__(self, name: str):
-        return getattr(self.component, name)
-
-    def __call__(self, doc):
-        self._annotate([doc])
-        return doc
-
-    def pipe(self, docs: Iterable, batch_size: int = 256):
-        from spacy.util import minibatch
-
-        for batch in minibatch(docs, size=batch_size):
-            batch = list(batch)
-            self._annotate(batch)
-            yield from batch
 
     def _annotate(self, docs: list) -> None:
         fresh = [d for d in docs if len(d) and not d.has_annotation("ENT_IOB")]
