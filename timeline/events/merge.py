@@ -1585,15 +1585,13 @@ def _event_mention_row(event_id: str, rows: list[dict], start: Optional[int],
                 str(r.get("event_mention_id")))
     if len(rows) == 1:  # most events: one mention, no choice to make
         return _single_event_row(event_id, rows[0], start, end, doc_source)
-    else:
-        best = max(rows, key=quality)
-        triggers = Counter(str(r.get("trigger", "")) for r in rows)
-        trigger = max(triggers.items(), key=lambda kv: (kv[1], kv[0] == best.get("trigger"),
-                                                         kv[0]))[0]
-        doc_ids = sorted({str(r["doc_id"]) for r in rows})
-        actors = tables.LIST_SEP.join(_union_names(str(r.get("actors", "") or "")
-                                                   for r in rows))
-        texts = tables.LIST_SEP.join(dict.fromkeys(str(r.get("text", "")) for r in rows))
+    best = max(rows, key=quality)
+    triggers = Counter(str(r.get("trigger", "")) for r in rows)
+    trigger = max(triggers.items(), key=lambda kv: (kv[1], kv[0] == best.get("trigger"),
+                                                     kv[0]))[0]
+    doc_ids = sorted({str(r["doc_id"]) for r in rows})
+    actors = tables.LIST_SEP.join(_union_names(str(r.get("actors", "") or "") for r in rows))
+    texts = tables.LIST_SEP.join(dict.fromkeys(str(r.get("text", "")) for r in rows))
     n_sources = len(_outlets(doc_ids, doc_source))
     source = _best_source(rows)
     confidences = [c for c in (_number(r.get("confidence")) for r in rows) if c > 0] or [0.0]
